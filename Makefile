@@ -1,0 +1,58 @@
+# The command index. `make run` serves the kiosk, `make test` runs every test;
+# both set up everything they need first (virtualenv, Python and system packages).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages: for serving (speech engine, CJK fonts) and for the tests
+# (browser, QR decoder, audio tools).
+RUN_PACKAGES := espeak-ng fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 sox opus-tools
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt bench messages system-run system-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+system-run:
+	@scripts/system-packages.sh $(RUN_PACKAGES) || echo "Continuing: the kiosk reads without them; speech is unavailable until espeak-ng is installed."
+
+system-test:
+	scripts/system-packages.sh $(TEST_PACKAGES)
+
+run: $(VENV)/.installed system-run
+	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
+
+test: $(VENV)/.installed-test system-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check kiosk tests
+	$(BIN)/mypy
+
+fmt: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format kiosk tests
+
+bench: $(VENV)/.installed-test system-test
+	$(BIN)/python -m bench
+
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k gettext:2 -k ngettext:2,3 --no-location --omit-header -o kiosk/locale/messages.pot .
+	$(BIN)/pybabel update -i kiosk/locale/messages.pot -d kiosk/locale -D messages --no-fuzzy-matching --omit-header
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info

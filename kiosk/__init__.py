@@ -1,0 +1,3 @@
+"""Accessible public reading kiosk."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,129 @@
+"""The ``kiosk`` command: serve, import, check, list."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.settings import Settings, SettingsError
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk.app import create_app
+
+    settings = Settings(
+        {
+            "host": args.host,
+            "port": args.port,
+            "content_dir": args.content,
+            "kiosk_mode": args.kiosk_mode,
+            "public_base_url": args.public_base_url,
+        }
+    )
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(settings)
+    store = app.state.store
+    print(
+        f"Serving {len(store.library.reports)} reports from {settings.content_dir} "
+        f"at http://{settings.host}:{settings.port}"
+        + (f" ({store.library.rejected} rejected, see the log)" if store.library.rejected else ""),
+        flush=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kiosk.content.importer import import_file
+
+    source = Path(args.source)
+    try:
+        imported = import_file(source, origin_url=args.origin_url)
+    except OSError as exc:
+        print(f"{source}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    text = imported.to_markdown()
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {imported.meta.get('title')} ({len(imported.blocks)} blocks)")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kiosk.content.library import check
+
+    settings = Settings({"content_dir": args.path})
+    paths = [Path(p) for p in (args.paths or [settings.content_dir])]
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"{p}:0: no such file or folder")
+    problems = check([p for p in paths if p.exists()], settings.max_content_bytes)
+    for problem in problems:
+        print(problem)
+    errors = [p for p in problems if p.severity == "error"]
+    return 1 if errors or missing else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from kiosk.content.library import load_library
+
+    settings = Settings({"content_dir": args.content})
+    library = load_library(settings.content_path, settings.max_content_bytes)
+    for report in library.newest_first():
+        m = report.meta
+        print(f"{report.slug}\t{m.year or '-'}\t{m.date or '-'}\t{m.title}")
+    if library.rejected:
+        print(f"({library.rejected} files rejected; run `kiosk check`)", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the kiosk")
+    serve.add_argument("--host", help="address to listen on (KIOSK_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (KIOSK_PORT)")
+    serve.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
+    serve.add_argument(
+        "--kiosk-mode", action="store_const", const=True, help="kiosk layout (KIOSK_KIOSK_MODE)"
+    )
+    serve.add_argument("--public-base-url", help="address phones use (KIOSK_PUBLIC_BASE_URL)")
+    serve.set_defaults(func=_serve)
+
+    imp = sub.add_parser("import", help="turn a portal page (HTML or text) into a report file")
+    imp.add_argument("source", help="the saved page: .html or .txt, UTF-8 or GB18030")
+    imp.add_argument("-o", "--output", help="write here instead of standard output")
+    imp.add_argument("--origin-url", help="the page's address on the portal")
+    imp.set_defaults(func=_import)
+
+    chk = sub.add_parser("check", help="validate report files; one line per problem")
+    chk.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
+    chk.set_defaults(func=_check, path=None)
+
+    lst = sub.add_parser("list", help="list the reports in the content folder")
+    lst.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
+    lst.set_defaults(func=_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reports: the document model, Markdown parsing, the content library and the importer."""

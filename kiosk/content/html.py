@@ -1,0 +1,317 @@
+"""Read an HTML article page into lines and tables for the importer.
+
+trafilatura (a well-kept article extractor) decides which element holds the
+article; lxml then walks that element so that paragraphs, headings and tables
+(with their rowspan/colspan) keep their structure, which trafilatura's own
+output flattens. Scripts, styles, forms and navigation never reach the result:
+only text is kept, so no markup of the page can reach the kiosk.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml.html import HtmlElement
+
+Row = list[str]
+TableData = tuple[Row, list[Row]]
+HtmlItem = str | TableData
+
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "template",
+    "form",
+    "object",
+    "embed",
+)
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "pre",
+    "center",
+    "br",
+    "hr",
+    "tr",
+    "table",
+    "figure",
+    "figcaption",
+    "address",
+    "caption",
+    "tbody",
+    "thead",
+}
+_HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|table)[\s>]", re.I)
+_SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
+
+
+def is_html(text: str) -> bool:
+    return bool(_HTML.search(text[:5000]))
+
+
+def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str]]:
+    """Return the article's lines and tables, and hints from the page's head."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    root = lxml.html.document_fromstring(text)
+    hints = _hints(root)
+    for el in root.xpath("//comment()"):
+        _remove(el)
+    for el in list(root.iter(*_DROP)):  # a list first: dropping while iterating skips
+        if el.getparent() is not None:
+            el.drop_tree()
+    body = root.find("body")
+    page = body if body is not None else root
+    container = _article_container(text, page)
+    items = _linearise(container)
+    if container is not page:
+        # The title and the metadata line often sit just outside the article body.
+        outside = [x for x in _linearise(page) if isinstance(x, str)]
+        inside = {x for x in items if isinstance(x, str)}
+        before: list[HtmlItem] = []
+        for line in outside:
+            if line in inside:
+                break
+            before.append(line)
+        items = before[-6:] + items
+    return items, hints
+
+
+def _remove(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _hints(root: HtmlElement) -> dict[str, str]:
+    def meta(*names: str) -> str | None:
+        for name in names:
+            for attr in ("name", "property"):
+                found = root.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+                if found and found[0].strip():
+                    return _SPACE.sub(" ", str(found[0])).strip()
+        return None
+
+    hints: dict[str, str] = {}
+    title = meta("ArticleTitle", "og:title", "title")
+    if not title:
+        h1 = root.xpath("//h1")
+        title = _SPACE.sub(" ", h1[0].text_content()).strip() if h1 else None
+    if not title:
+        page_title = root.findtext(".//title") or ""
+        title = re.split(r"\s*[_|｜]\s*|\s+-\s+", page_title.strip())[0] or None
+    if title:
+        hints["title"] = title
+    date = meta("PubDate", "publishdate", "pubdate", "article:published_time", "firstpublishedtime")
+    if date and re.match(r"\d{4}-\d{1,2}-\d{1,2}", date):
+        y, m, d = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", date).groups()  # type: ignore[union-attr]
+        hints["date"] = f"{y}-{int(m):02d}-{int(d):02d}"
+    source = meta("ContentSource", "source")
+    if source:
+        hints["source"] = source
+    url = root.xpath("//link[@rel='canonical']/@href") or root.xpath(
+        "//meta[@property='og:url']/@content"
+    )
+    if url and str(url[0]).startswith(("http://", "https://")):
+        hints["origin_url"] = str(url[0]).strip()
+    return hints
+
+
+def _article_container(text: str, page: HtmlElement) -> HtmlElement:
+    """The deepest element holding most of what trafilatura calls the article."""
+    extracted = trafilatura.extract(text, include_tables=True, favor_recall=True) or ""
+    probes = [_compact(line) for line in extracted.splitlines()]
+    probes = [p[:40] for p in probes if len(p) >= 8]
+    if len(probes) < 2:
+        return page
+    best = page
+    for el in page.iter():
+        if not isinstance(el.tag, str) or el.tag in ("table", "tr", "td", "th", "tbody"):
+            continue
+        content = _compact(el.text_content())
+        hits = sum(1 for p in probes if p in content)
+        if hits >= 0.8 * len(probes) and len(content) < len(_compact(best.text_content())):
+            best = el
+    return best
+
+
+def _compact(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _linearise(el: HtmlElement) -> list[HtmlItem]:
+    items: list[HtmlItem] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = _SPACE.sub(" ", "".join(buf)).strip()
+        if line:
+            items.append(line)
+        buf.clear()
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str):
+            return
+        tag = node.tag.lower()
+        if tag == "table" and _is_data_table(node):
+            flush()
+            items.extend(_table(node))
+            return
+        block = tag in _BLOCK or tag in ("td", "th")
+        if block:
+            flush()
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(el)
+    flush()
+    return items
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    """Layout tables (nesting tables or long text blocks) are read as text instead."""
+    if table.xpath(".//table"):
+        return False
+    cells = table.xpath(".//td|.//th")
+    if not cells:
+        return False
+    return (
+        all(len(_compact(c.text_content())) <= 200 for c in cells)
+        and len(table.xpath(".//tr")) >= 1
+    )
+
+
+def _table(table: HtmlElement) -> list[HtmlItem]:
+    """Expand spans into a grid; split it at rows that span the whole width
+    (the 第二十条第（一）项 captions of the national format), each part a table
+    with its own header rows."""
+    grid: list[list[str | None]] = []
+    spans: dict[tuple[int, int], str] = {}  # (row, col) → text carried by a rowspan
+    is_head: list[bool] = []
+    for r, tr in enumerate(table.xpath(".//tr")):
+        row: list[str | None] = []
+        col = 0
+        cells = tr.xpath("./td|./th")
+        is_head.append(
+            bool(cells) and (tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells))
+        )
+        for cell in cells:
+            while (r, col) in spans:
+                row.append(spans.pop((r, col)))
+                col += 1
+            text = _SPACE.sub(" ", cell.text_content()).strip()
+            rowspan = _int(cell.get("rowspan"))
+            colspan = _int(cell.get("colspan"))
+            for c in range(colspan):
+                row.append(text if c == 0 else None)  # None: continuation of a colspan
+                for extra in range(1, rowspan):
+                    spans[(r + extra, col + c)] = text
+            col += colspan
+        while (r, col) in spans:
+            row.append(spans.pop((r, col)))
+            col += 1
+        grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    out: list[HtmlItem] = []
+    part: list[list[str | None]] = []
+    part_head: list[bool] = []
+    for row, head in zip(grid, is_head, strict=True):
+        if width > 1 and row[0] and all(c is None for c in row[1:]):
+            out.extend(_part(part, part_head, width))
+            out.append(str(row[0]))
+            part, part_head = [], []
+        else:
+            part.append(row)
+            part_head.append(head)
+    out.extend(_part(part, part_head, width))
+    return out
+
+
+def _part(grid: list[list[str | None]], is_head: list[bool], width: int) -> list[HtmlItem]:
+    if not grid:
+        return []
+    used = [c for c in range(width) if any(row[c] for row in grid)]  # drop empty columns
+    grid = [[row[c] for c in used] for row in grid]
+    n_head = _header_rows(grid, is_head)
+    header = _flatten_header(grid[:n_head], len(used)) if n_head else []
+    body = [[c or "" for c in row] for row in grid[n_head:] if any(row)]
+    return [(header, body)]
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _header_rows(grid: list[list[str | None]], is_head: list[bool]) -> int:
+    marked = 0
+    while marked < len(is_head) and is_head[marked]:
+        marked += 1
+    if marked:
+        return marked
+    if len(grid) < 2:
+        return 0
+    # No <th>/<thead>: the leading rows without any figure are the header.
+    n = 0
+    while n < len(grid) - 1 and not any(c and re.fullmatch(r"[\d.,%％\s-]+", c) for c in grid[n]):
+        n += 1
+    return n if 0 < n <= 4 else 1
+
+
+def _flatten_header(rows: list[list[str | None]], width: int) -> Row:
+    header = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in rows:
+            cell = row[col]
+            if cell is None:  # colspan continuation: the label of the cell to the left
+                cell = next((row[c] for c in range(col - 1, -1, -1) if row[c] is not None), "")
+            if cell and (not parts or parts[-1] != cell):
+                parts.append(cell)
+        header.append(" / ".join(parts))
+    return header

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "content_cases" / "kundulun-2013" / "source.txt"
+
+
+def test_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(ROOT / "content")]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_check_reports_one_line_per_problem(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content_dir / "a.md").write_text("---\ntitle: x\ndate: soon\n---\nbody\n", encoding="utf-8")
+    (content_dir / "b.md").write_bytes(b"---\ntitle: x\n---\n\xff\n")
+    assert main(["check", str(content_dir)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"{content_dir / 'a.md'}:3: 'date' is not YYYY-MM-DD: 'soon'",
+        f"{content_dir / 'b.md'}:4: invalid UTF-8 at byte 17",
+    ]
+
+
+def test_check_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nope")]) == 1
+    assert "no such file or folder" in capsys.readouterr().out
+
+
+def test_import_writes_a_valid_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "kundulun.md"
+    assert main(["import", str(SEED), "-o", str(out)]) == 0
+    assert "昆都仑区人民政府2013年度政府信息公开年度报告" in capsys.readouterr().out
+    assert main(["check", str(out)]) == 0
+    assert main(["import", str(SEED), "--origin-url", "https://example.gov.cn/a.html"]) == 0
+    assert "origin_url: https://example.gov.cn/a.html" in capsys.readouterr().out
+
+
+def test_list(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--content", str(content_dir)]) == 0
+    assert capsys.readouterr().out.startswith("kundulun-2013-report\t2013\t2014-01-30\t")
+
+
+def test_bad_setting_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KIOSK_MAX_CONTENT_BYTES", "lots")
+    assert main(["list"]) == 2
+    assert "max_content_bytes" in capsys.readouterr().err
