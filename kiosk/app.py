@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from kiosk import i18n
+from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
 from kiosk.settings import Settings
 
@@ -43,12 +43,45 @@ def asset_url(path: str) -> str:
     return f"/assets/{path}?v={_asset_version(path)}"
 
 
+def reader_prefs(request: Request) -> prefs.Prefs:
+    """The visitor's reading settings: the cookie, then ``?lang=`` for this page."""
+    settings: Settings = request.app.state.settings
+    chosen = getattr(request.state, "prefs", None)  # just changed by this request
+    if isinstance(chosen, prefs.Prefs):
+        return chosen
+    current = prefs.decode(request.cookies.get(prefs.COOKIE), settings.default_language)
+    lang = request.query_params.get("lang")
+    if lang in i18n.LANGUAGES:
+        current = current.updated({"lang": lang})
+    return current
+
+
+def local_url(value: str | None, default: str = "/") -> str:
+    """A same-site path to return to; anything else (other hosts, schemes) → default."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if any(ord(c) < 32 for c in value):
+        return default
+    return value
+
+
 def _context(request: Request) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
-    lang = i18n.pick_language(
-        request.query_params.get("lang"), request.cookies.get("lang"), settings.default_language
-    )
-    return {"lang": lang, "settings": settings, "languages": i18n.LANGUAGES}
+    p = reader_prefs(request)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {
+        "lang": p.lang,
+        "prefs": p,
+        "settings": settings,
+        "kiosk": settings.kiosk_mode,
+        "languages": i18n.LANGUAGES,
+        "bundles": request.app.state.bundles,
+        # Where the settings return to: set by the view, or ?next= on /settings, or here.
+        "next_url": getattr(request.state, "next_url", None)
+        or (
+            local_url(request.query_params.get("next")) if request.url.path == "/settings" else here
+        ),
+    }
 
 
 def make_templates() -> Jinja2Templates:
@@ -64,6 +97,7 @@ def make_templates() -> Jinja2Templates:
         i18n.jinja_gettext, i18n.jinja_ngettext, newstyle=True
     )
     env.globals["asset"] = asset_url
+    env.globals["asset_path"] = lambda path: f"/assets/{path}"
     return Jinja2Templates(env=env, context_processors=[_context])
 
 
@@ -100,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.store = store
     app.state.templates = make_templates()
+    app.state.bundles = {kind: bundle.build(kind, ASSETS, WIDGETS) for kind in ("css", "js")}
     return app
 
 

@@ -5,17 +5,24 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import views
+from kiosk import bundle, views
 from kiosk.app import ASSETS
 
 
 def routes() -> list[BaseRoute]:
     return [
         Route("/", views.home, name="home"),
+        Route("/library", views.library_page, name="library"),
         Route("/index.json", views.home_json, name="home_json"),
         Route("/reports/{slug}.json", views.report_json, name="report_json"),
         Route("/reports/{slug}", views.report_page, name="report"),
+        Route("/settings", views.settings_page, methods=["GET"], name="settings"),
+        Route("/settings", views.settings_update, methods=["POST"], name="settings_update"),
+        Route("/help", views.help_page, name="help"),
+        Route("/-/reset", views.reset, name="reset"),
+        Route("/-/patterns", views.patterns, name="patterns"),
         Route("/-/health", views.health, name="health"),
         Route("/-/settings.json", views.settings_json, name="settings_json"),
+        Route("/assets/bundle/kiosk-{digest}.{kind}", bundle.serve, name="bundle"),
         Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
     ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from kiosk import __version__
-from kiosk.app import template
+from kiosk import __version__, prefs
+from kiosk.app import WIDGETS, local_url, reader_prefs, template
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
@@ -37,8 +42,15 @@ def _report_summary(report: Report) -> dict[str, object]:
 
 
 async def home(request: Request) -> Response:
+    """The kiosk's start screen; elsewhere the list of reports."""
     library = _library(request)
+    if request.app.state.settings.kiosk_mode:
+        return template(request, "start.html", {"reports": library.newest_first()[:4]})
     return template(request, "home.html", {"groups": library.by_year()})
+
+
+async def library_page(request: Request) -> Response:
+    return template(request, "home.html", {"groups": _library(request).by_year()})
 
 
 async def home_json(request: Request) -> Response:
@@ -53,6 +65,64 @@ async def report_page(request: Request) -> Response:
 
 async def report_json(request: Request) -> Response:
     return JSONResponse(_report(request).to_json())
+
+
+async def settings_page(request: Request) -> Response:
+    return template(request, "settings.html", {})
+
+
+async def settings_update(request: Request) -> Response:
+    """Apply the settings form: set the cookie, then go back (or swap the panel)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    old = reader_prefs(request)
+    new = old.updated(fields)
+    next_url = local_url(fields.get("next"))
+    if request.headers.get("HX-Request") == "true":
+        request.state.prefs, request.state.next_url = new, next_url
+        response = template(request, "_settings_panel.html", {})
+        if new.lang != old.lang:
+            response.headers["HX-Refresh"] = "true"  # every string on the page changes
+        response.headers["HX-Trigger"] = json.dumps(
+            {"kiosk:prefs": {"htmlClass": new.html_class, "target": "body"}}
+        )
+    else:
+        response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(
+        prefs.COOKIE, new.encode(), max_age=60 * 60 * 24 * 365, httponly=True, samesite="lax"
+    )
+    return response
+
+
+async def reset(request: Request) -> Response:
+    """Forget the visitor: cookies and site data, then the start screen."""
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(prefs.COOKIE)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+async def help_page(request: Request) -> Response:
+    return template(request, "help.html", {})
+
+
+def _examples() -> list[dict[str, Any]]:
+    """Every component's named examples, from widgets/<name>/examples.yaml."""
+    out = []
+    for path in sorted(Path(WIDGETS).glob("*/examples.yaml")):
+        name = path.parent.name
+        macro = name.replace("-", "_")
+        for example in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            out.append({"component": name, "macro": macro, **example})
+    return out
+
+
+async def patterns(request: Request) -> Response:
+    return template(
+        request,
+        "patterns.html",
+        {"examples": _examples(), "make_prefs": lambda values: prefs.Prefs(**values)},
+    )
 
 
 async def health(request: Request) -> Response:

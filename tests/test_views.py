@@ -20,7 +20,7 @@ def test_home_lists_reports_newest_first_grouped_by_year(
     assert response.template.name == "home.html"  # type: ignore[attr-defined]
     groups = response.context["groups"]  # type: ignore[attr-defined]
     assert [year for year, _ in groups] == [2020, 2013]
-    assert '<html lang="zh-CN">' in response.text
+    assert '<html lang="zh-CN" ' in response.text
     assert response.text.index("2020年政府信息") < response.text.index("2013年度政府信息")
     data = client.get("/index.json").json()
     assert [r["slug"] for r in data["reports"]] == ["newer-2020", SLUG]
@@ -86,9 +86,9 @@ def test_friendly_404(client: TestClient) -> None:
 
 def test_english_interface(client: TestClient) -> None:
     response = client.get("/?lang=en")
-    assert '<html lang="en">' in response.text
+    assert '<html lang="en" ' in response.text
     assert "Government reports" in response.text
-    client.cookies.set("lang", "en")
+    client.post("/settings", data={"lang": "en", "next": "/"}, follow_redirects=False)
     assert "Contents" in client.get(f"/reports/{SLUG}").text
 
 
@@ -109,7 +109,8 @@ def test_settings_json(client: TestClient) -> None:
 
 def test_assets_are_served_with_a_version(client: TestClient) -> None:
     html = client.get("/").text
-    href = re.search(r'href="(/assets/css/kiosk\.css\?v=[0-9a-f]+)"', html)
+    href = re.search(r'href="(/assets/bundle/kiosk-[0-9a-f]{12}\.css)"', html)
     assert href
     assert client.get(href.group(1)).status_code == 200
+    assert client.get("/assets/vendor/htmx-4.0.1.min.js").status_code == 200
     assert client.get("/assets/../kiosk/app.py").status_code == 404

@@ -1,0 +1,74 @@
+/**
+ * Kiosk core: a registry of components and their start-up.
+ *
+ * A component registers `Kiosk.modules["kiosk-name"] = function ($root) {…}`;
+ * every element with `data-module="kiosk-name"` is initialised once.
+ * Translatable strings come from the templates as data attributes.
+ */
+(function () {
+  "use strict";
+
+  /** @type {{modules: Object<string, function(HTMLElement): void>, isKiosk: boolean, emit: function(string, Object=): void, init: function(ParentNode=): void}} */
+  var Kiosk = {
+    modules: {},
+    isKiosk: document.documentElement.classList.contains("kiosk-mode"),
+    /**
+     * Dispatch a kiosk event on the document.
+     * @param {string} name
+     * @param {Object=} detail
+     */
+    emit: function (name, detail) {
+      document.dispatchEvent(new CustomEvent(name, { detail: detail || {} }));
+    },
+    /**
+     * Initialise every component below `scope` that is not yet initialised.
+     * @param {ParentNode=} scope
+     */
+    init: function (scope) {
+      var $elements = (scope || document).querySelectorAll("[data-module]");
+      $elements.forEach(function ($el) {
+        var name = $el.getAttribute("data-module");
+        var start = Kiosk.modules[name];
+        if (!start || $el.hasAttribute("data-module-started")) return;
+        $el.setAttribute("data-module-started", "");
+        start(/** @type {HTMLElement} */ ($el));
+      });
+    }
+  };
+  window.Kiosk = Kiosk;
+  document.documentElement.classList.add("kiosk-js");
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Kiosk.init();
+    if (Kiosk.isKiosk) {
+      // Touch screens: long-press menus and stray text selection get in the way.
+      document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+    }
+  });
+  // Keypad: "?" opens help; Escape goes back when nothing else claims it.
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    var $t = /** @type {Element} */ (e.target);
+    if ($t.closest && $t.closest("input, textarea, select")) return;
+    if (e.key === "?" && location.pathname !== "/help") { location.href = "/help"; }
+    if (e.key === "Escape" && Kiosk.isKiosk && !document.querySelector("dialog[open]") && history.length > 1) {
+      history.back();
+    }
+  });
+  // Fragments swapped in by htmx bring their own components.
+  document.addEventListener("htmx:after:swap", function (e) {
+    var target = e.target instanceof Element ? e.target : document;
+    Kiosk.init(target.parentNode || document);
+  });
+  // Settings changed through htmx: the server names the new classes for <html>.
+  document.addEventListener("kiosk:prefs", function (e) {
+    var detail = /** @type {CustomEvent} */ (e).detail || {};
+    if (typeof detail.htmlClass !== "string") return;
+    var $html = document.documentElement;
+    var keep = Array.prototype.filter.call($html.classList, function (c) {
+      return !/^kiosk-(size|scheme|spacing)-|^kiosk-elder$/.test(c);
+    });
+    $html.className = keep.concat(detail.htmlClass.split(" ")).join(" ");
+    Kiosk.emit("kiosk:relayout");
+  });
+})();

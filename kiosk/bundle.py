@@ -1,0 +1,53 @@
+"""One CSS and one JS file for every page, built from assets/ and widgets/.
+
+The kiosk's own styles (``assets/css``) and scripts (``assets/js``) come first,
+then each component's files from ``widgets/<name>/``, in name order. The bundle's
+URL carries a hash of its content, so it is served with an immutable cache
+header and a new version is fetched as soon as any file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+
+@dataclass(frozen=True)
+class Bundle:
+    kind: str  # "css" or "js"
+    body: bytes
+    digest: str
+
+    @property
+    def url(self) -> str:
+        return f"/assets/bundle/kiosk-{self.digest}.{self.kind}"
+
+
+def build(kind: str, assets: Path, widgets: Path) -> Bundle:
+    files = sorted((assets / kind).glob(f"*.{kind}")) + sorted(widgets.glob(f"*/*.{kind}"))
+    # The embeddable toolbar ships on its own (widget/v1/…), never in the kiosk bundle.
+    files = [f for f in files if "toolbar" not in f.parent.name]
+    parts = [
+        f"/* {f.relative_to(f.parent.parent)} */\n{f.read_text(encoding='utf-8')}" for f in files
+    ]
+    body = "\n".join(parts).encode("utf-8")
+    return Bundle(kind, body, hashlib.sha256(body).hexdigest()[:12])
+
+
+MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
+
+
+async def serve(request: Request) -> Response:
+    bundles: dict[str, Bundle] = request.app.state.bundles
+    bundle = bundles.get(request.path_params["kind"])
+    if bundle is None or request.path_params["digest"] != bundle.digest:
+        return Response("Not Found", 404, media_type="text/plain")
+    return Response(
+        bundle.body,
+        media_type=MEDIA_TYPES[bundle.kind],
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )

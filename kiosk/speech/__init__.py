@@ -1,0 +1,1 @@
+"""Speech output for the kiosk."""

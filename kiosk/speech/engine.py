@@ -1,0 +1,438 @@
+"""Pluggable text-to-speech engines that write WAV files.
+
+* :class:`Pyttsx3Engine` (default): pyttsx3 + libespeak-ng in a dedicated worker process
+  (``kiosk.speech._worker``). Jobs are serialised, every job has a timeout, and a hung or
+  dead worker is killed and restarted, so a caller never hangs.
+* :class:`EspeakCliEngine`: one ``espeak-ng -w`` process per job; fallback and a proof that
+  the interface is pluggable.
+* :class:`NullEngine`: always unavailable (degraded mode: the kiosk shows text only).
+
+Output is 22050 Hz, 16-bit mono WAV (about 44.1 kB per second of audio).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import wave
+from array import array
+from contextlib import suppress
+from functools import cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
+
+from kiosk.speech._worker import (
+    HOOK_ENV,
+    WorkerDied,
+    WorkerHandle,
+    WorkerStartFailed,
+    WorkerTimedOut,
+)
+
+MANDARIN_VOICE = "sit/cmn-latn-pinyin"  # espeak-ng 1.51's "cmn"/"zh" reads many hanzi as English
+ENGLISH_VOICE = "gmw/en"
+_LANGUAGE_VOICES = {"zh": MANDARIN_VOICE, "cmn": MANDARIN_VOICE, "en": ENGLISH_VOICE}
+MIN_RATE, MAX_RATE = 80, 450  # espeak-ng's documented words-per-minute range
+
+
+class SpeechError(Exception):
+    """Base class: synthesis failed."""
+
+
+class SpeechUnavailable(SpeechError):
+    """The engine is not installed, failed to start, or was closed."""
+
+
+class SpeechTimeout(SpeechError):
+    """The job exceeded its timeout; the worker was killed and will be restarted."""
+
+
+class SpeechBusy(SpeechError):
+    """Too many jobs are already waiting; try again later."""
+
+
+@runtime_checkable
+class SpeechEngine(Protocol):
+    """What the kiosk needs from a TTS engine."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str:
+        """Engine + voice data version, for cache keys (e.g. 'pyttsx3-2.99/espeak-ng-1.51')."""
+        ...
+
+    def available(self) -> bool: ...
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        """Write a WAV file to out_path and return its duration in seconds."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def voice_for(language: str) -> str:
+    """Voice id for a BCP 47-ish language tag (zh, zh-CN, cmn, en-GB...); Mandarin by default."""
+    primary = language.strip().lower().replace("_", "-").split("-")[0]
+    return _LANGUAGE_VOICES.get(primary, MANDARIN_VOICE)
+
+
+def wav_duration(path: str | os.PathLike[str]) -> float:
+    """Duration of a WAV file in seconds."""
+    with wave.open(os.fspath(path), "rb") as w:
+        return w.getnframes() / w.getframerate()
+
+
+def wav_rms(path: str | os.PathLike[str]) -> float:
+    """RMS level of a 16-bit WAV file as a fraction of full scale (0.0 silence .. 1.0)."""
+    with wave.open(os.fspath(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise ValueError("wav_rms needs 16-bit samples")
+        samples = array("h", w.readframes(w.getnframes()))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    if not samples:
+        return 0.0
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768.0
+
+
+def phonemes(text: str, voice: str = MANDARIN_VOICE, timeout: float = 10.0) -> str:
+    """espeak-ng's phoneme mnemonics for text (``espeak-ng -q -x``); "(en)" marks a switch
+    to English pronunciation rules."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        raise SpeechUnavailable("espeak-ng is not installed")
+    cmd = [exe, "-q", "-x", "-v", voice, "--stdin"]
+    done = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=timeout)
+    if done.returncode != 0:
+        raise SpeechError(done.stderr.decode(errors="replace").strip() or "espeak-ng failed")
+    return done.stdout.decode(errors="replace").strip()
+
+
+@cache
+def _libespeak_version() -> str | None:
+    """Version of the libespeak-ng that pyttsx3 will load (same search order), or None."""
+    for lib in ("libespeak-ng.so.1", "/usr/local/lib/libespeak-ng.so.1", "libespeak.so.1"):
+        try:
+            info = ctypes.CDLL(lib).espeak_Info
+        except (OSError, AttributeError):
+            continue
+        info.restype, info.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
+        raw = info(None)
+        return raw.decode("ascii", "replace") if raw else "unknown"
+    return None
+
+
+def _pyttsx3_version() -> str | None:
+    try:
+        return dist_version("pyttsx3")
+    except PackageNotFoundError:
+        return None
+
+
+def _check_job(text: str, rate: int, out_path: Path, timeout: float) -> None:
+    if not text.strip():
+        raise ValueError("text is empty")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise ValueError(f"rate must be {MIN_RATE}..{MAX_RATE} words per minute, not {rate}")
+    if timeout <= 0:
+        raise ValueError("timeout must be positive")
+    if not out_path.parent.is_dir():
+        raise FileNotFoundError(f"output directory does not exist: {out_path.parent}")
+
+
+def _part_path(out_path: Path) -> Path:
+    """Temporary sibling of out_path; renamed into place only when the WAV is complete."""
+    return out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:12]}.part")
+
+
+def _publish(part: Path, out_path: Path) -> float:
+    try:
+        duration = wav_duration(part)
+    except (OSError, EOFError, wave.Error) as exc:
+        raise SpeechError(f"engine wrote an unreadable WAV: {exc}") from exc
+    if duration <= 0:
+        raise SpeechError("engine wrote an empty WAV")
+    os.replace(part, out_path)
+    return duration
+
+
+# ---------------------------------------------------------------------------- pyttsx3
+
+
+def _reply_to(worker: WorkerHandle, job_id: int, deadline: float) -> dict[str, Any]:
+    """Next message about job_id (skips leftovers of a job whose caller was interrupted)."""
+    while True:
+        message = worker.receive(deadline)
+        if message.get("id") == job_id:
+            return message
+
+
+class Pyttsx3Engine:
+    """pyttsx3 (espeak driver) in a worker process; thread-safe, one job at a time.
+
+    ``timeout`` bounds a job once it reaches the worker; a job waiting behind others waits
+    at most their timeouts. At most ``max_queue`` jobs may wait: more raise SpeechBusy.
+    Starting the worker (first job, or after a restart) is bounded by ``start_timeout``.
+    """
+
+    name = "pyttsx3"
+
+    def __init__(self, max_queue: int = 32, start_timeout: float = 15.0) -> None:
+        self.max_queue = max_queue
+        self.start_timeout = start_timeout
+        self._env = {k: v for k, v in os.environ.items() if k != HOOK_ENV}
+        if os.environ.get(HOOK_ENV) == "1":  # test hooks are fixed when the engine is created
+            self._env[HOOK_ENV] = "1"
+        package_root = str(Path(__file__).resolve().parents[2])
+        self._env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p
+        )
+        self._job_lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._waiting = 0
+        self._worker: WorkerHandle | None = None
+        self._job_id = 0
+        self._closed = False
+
+    @property
+    def version(self) -> str:
+        return f"pyttsx3-{_pyttsx3_version()}/espeak-ng-{_libespeak_version()}"
+
+    @property
+    def worker_pid(self) -> int | None:
+        """Pid of the running worker process, if any."""
+        worker = self._worker
+        return worker.pid if worker is not None and worker.alive() else None
+
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting for the worker (not counting the one it is running)."""
+        return self._waiting
+
+    def available(self) -> bool:
+        return (
+            not self._closed
+            and importlib.util.find_spec("pyttsx3") is not None
+            and _libespeak_version() is not None
+        )
+
+    def start(self) -> None:
+        """Start the worker now instead of on the first job (warm-up)."""
+        with self._job_lock:
+            self._ensure_worker()
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        out_path = Path(out_path)
+        _check_job(text, rate, out_path, timeout)
+        if self._closed:
+            raise SpeechUnavailable("engine is closed")
+        with self._count_lock:
+            if self._waiting >= self.max_queue:
+                raise SpeechBusy(f"{self._waiting} speech jobs already waiting")
+            self._waiting += 1
+        try:
+            self._job_lock.acquire()
+        finally:
+            with self._count_lock:
+                self._waiting -= 1
+        try:
+            return self._run(text, voice, rate, out_path, timeout)
+        finally:
+            self._job_lock.release()
+
+    def _ensure_worker(self) -> WorkerHandle:
+        if self._closed:
+            raise SpeechUnavailable("engine is closed")
+        if self._worker is not None and not self._worker.alive():
+            self._discard_worker()  # died while idle: restart transparently
+        if self._worker is None:
+            if not self.available():
+                raise SpeechUnavailable("pyttsx3 or libespeak-ng is not installed")
+            try:
+                self._worker = WorkerHandle(self._env, self.start_timeout)
+            except WorkerStartFailed as exc:
+                raise SpeechUnavailable(f"speech worker did not start: {exc}") from None
+        return self._worker
+
+    def _discard_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop(graceful=False)
+
+    def _submit(self, job: dict[str, Any], deadline: float) -> WorkerHandle:
+        """Send a job and wait for its ack. A worker that dies before the ack never started
+        the job (e.g. killed while idle), so it is retried once on a fresh worker."""
+        for attempt in (1, 2):
+            worker = self._ensure_worker()
+            try:
+                worker.send(job)
+                _reply_to(worker, job["id"], deadline)
+                return worker
+            except WorkerDied:
+                self._discard_worker()
+                if attempt == 2 or self._closed:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _run(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        self._job_id += 1
+        part = _part_path(out_path)
+        job = {
+            "id": self._job_id,
+            "text": text,
+            "voice": voice,
+            "rate": rate,
+            "path": str(part),
+            "timeout": timeout,
+        }
+        deadline = time.monotonic() + timeout
+        try:
+            try:
+                worker = self._submit(job, deadline)
+                reply = _reply_to(worker, self._job_id, deadline)
+            except WorkerTimedOut:
+                self._discard_worker()
+                raise SpeechTimeout(f"speech job exceeded {timeout:g} s") from None
+            except WorkerDied:
+                self._discard_worker()
+                if self._closed:
+                    raise SpeechUnavailable("engine was closed during the job") from None
+                raise SpeechError("speech worker died during the job") from None
+            if not reply.get("ok"):
+                if reply.get("fatal"):
+                    self._discard_worker()
+                raise SpeechError(str(reply.get("error", "speech job failed")))
+            return _publish(part, out_path)
+        finally:
+            with suppress(FileNotFoundError):
+                part.unlink()
+
+    def close(self) -> None:
+        """Stop the worker. Jobs still waiting fail with SpeechUnavailable. Idempotent."""
+        self._closed = True
+        if not self._job_lock.acquire(blocking=False):
+            worker = self._worker
+            if worker is not None:
+                worker.kill()  # unblocks the running job at once
+            self._job_lock.acquire()
+        try:
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.stop()
+        finally:
+            self._job_lock.release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------- others
+
+
+class EspeakCliEngine:
+    """``espeak-ng -v VOICE -s RATE -w FILE`` per job; stateless, so thread-safe."""
+
+    name = "espeak-cli"
+
+    def __init__(self, executable: str = "espeak-ng") -> None:
+        self._exe = shutil.which(executable)
+        self._version: str | None = None
+        self._voices: frozenset[str] | None = None
+
+    def _run(self, *args: str) -> str:
+        assert self._exe is not None
+        done = subprocess.run([self._exe, *args], capture_output=True, timeout=10)
+        return done.stdout.decode(errors="replace")
+
+    @property
+    def version(self) -> str:
+        if self._version is None:
+            words = self._run("--version").split(":", 1)[-1].split() if self._exe else ["none"]
+            self._version = words[0] if words else "unknown"
+        return f"espeak-ng-cli-{self._version}"
+
+    def _known_voice(self, voice: str) -> bool:
+        """`espeak-ng -w` silently uses the default voice for an unknown one: check first."""
+        if self._voices is None:  # columns: Pty Language Age/Gender VoiceName File ...
+            rows = [line.split() for line in self._run("--voices").splitlines()[1:]]
+            self._voices = frozenset(c.lower() for r in rows if len(r) > 4 for c in (r[1], r[4]))
+        return voice.split("+")[0].lower() in self._voices
+
+    def available(self) -> bool:
+        return self._exe is not None
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        out_path = Path(out_path)
+        _check_job(text, rate, out_path, timeout)
+        if self._exe is None:
+            raise SpeechUnavailable("espeak-ng is not installed")
+        if not self._known_voice(voice):
+            raise SpeechError(f"unknown voice {voice!r}")
+        part = _part_path(out_path)
+        cmd = [self._exe, "-v", voice, "-s", str(rate), "-w", str(part), "--stdin"]
+        try:
+            done = subprocess.run(cmd, input=text.encode(), capture_output=True, timeout=timeout)
+            if done.returncode != 0:
+                raise SpeechError(done.stderr.decode(errors="replace").strip() or "espeak failed")
+            return _publish(part, out_path)
+        except subprocess.TimeoutExpired:
+            raise SpeechTimeout(f"espeak-ng exceeded {timeout:g} s") from None
+        finally:
+            with suppress(FileNotFoundError):
+                part.unlink()
+
+    def close(self) -> None:
+        pass
+
+
+class NullEngine:
+    """No speech at all (degraded mode)."""
+
+    name = "none"
+    version = "none"
+
+    def available(self) -> bool:
+        return False
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        raise SpeechUnavailable("speech output is disabled")
+
+    def close(self) -> None:
+        pass
+
+
+def create_engine(name: str = "pyttsx3", **options: Any) -> SpeechEngine:
+    """Engine by name: "pyttsx3" (default), "espeak-cli" or "none".
+
+    ``options`` go to the constructor (e.g. ``max_queue`` for pyttsx3)."""
+    if name == "pyttsx3":
+        return Pyttsx3Engine(**options)
+    if name == "espeak-cli":
+        return EspeakCliEngine(**options)
+    if name == "none":
+        return NullEngine()
+    raise ValueError(f"unknown speech engine {name!r} (pyttsx3, espeak-cli, none)")

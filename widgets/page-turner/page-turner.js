@@ -1,0 +1,121 @@
+/**
+ * Page turner: flows the kiosk reader into screen-sized pages (CSS columns)
+ * and turns them with the big buttons, the arrow keys, or a swipe.
+ * Other components ask for a page with `kiosk:goto` ({id}) and are told
+ * about turns with `kiosk:page` ({page, total}).
+ */
+(function () {
+  "use strict";
+  var Kiosk = window.Kiosk;
+
+  Kiosk.modules["kiosk-page-turner"] = function ($turner) {
+    if (!Kiosk.isKiosk) return;
+    var $pages = document.getElementById($turner.getAttribute("data-target") || "");
+    if (!$pages) return;
+    var $prev = /** @type {HTMLButtonElement} */ ($turner.querySelector(".kiosk-js-page-prev"));
+    var $next = /** @type {HTMLButtonElement} */ ($turner.querySelector(".kiosk-js-page-next"));
+    var $status = $turner.querySelector(".kiosk-page-turner__status");
+    var label = $turner.getAttribute("data-label") || "%(page)s / %(total)s";
+    var page = 0;
+    var total = 1;
+    document.documentElement.classList.add("kiosk-paged");
+    $turner.hidden = false;
+
+    function step() {
+      var gap = parseFloat(getComputedStyle($pages).columnGap) || 0;
+      return $pages.clientWidth + gap;
+    }
+
+    function layout() {
+      var $bar = document.querySelector(".kiosk-bottom-bar");
+      var top = $pages.getBoundingClientRect().top + window.scrollY;
+      var bottom = $bar ? $bar.getBoundingClientRect().height : 0;
+      var height = Math.max(200, window.innerHeight - top - bottom - 16);
+      $pages.style.setProperty("--kiosk-page-height", height + "px");
+      $pages.style.setProperty("--kiosk-page-width", $pages.clientWidth + "px");
+      total = Math.max(1, Math.round($pages.scrollWidth / step()));
+    }
+
+    /** @param {number} n */
+    function show(n) {
+      page = Math.max(0, Math.min(total - 1, n));
+      $pages.scrollLeft = page * step();
+      $prev.disabled = page === 0;
+      $next.disabled = page >= total - 1;
+      if ($status) $status.textContent = label.replace("%(page)s", String(page + 1)).replace("%(total)s", String(total));
+      Kiosk.emit("kiosk:page", { page: page + 1, total: total });
+    }
+
+    /** @param {Element} $el @returns {number} */
+    function pageOf($el) {
+      var left = $el.getBoundingClientRect().left - $pages.getBoundingClientRect().left + $pages.scrollLeft;
+      return Math.floor((left + 1) / step());
+    }
+
+    /** The first sentence on the current page: kept in view when the layout changes. */
+    function anchor() {
+      var $all = $pages.querySelectorAll(".kiosk-sentence, tr[id]");
+      for (var i = 0; i < $all.length; i++) {
+        if (pageOf($all[i]) >= page) return $all[i];
+      }
+      return null;
+    }
+
+    function relayout() {
+      var $keep = anchor();
+      layout();
+      show($keep ? pageOf($keep) : page);
+    }
+
+    $prev.addEventListener("click", function () { show(page - 1); });
+    $next.addEventListener("click", function () { show(page + 1); });
+    document.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var $t = /** @type {Element} */ (e.target);
+      if ($t.closest && $t.closest("input, textarea, select, [role=dialog], dialog, .kiosk-settings")) return;
+      if (e.key === "ArrowRight" || e.key === "PageDown") { show(page + 1); e.preventDefault(); }
+      if (e.key === "ArrowLeft" || e.key === "PageUp") { show(page - 1); e.preventDefault(); }
+    });
+    var startX = null;
+    $pages.addEventListener("pointerdown", function (e) { startX = e.clientX; });
+    $pages.addEventListener("pointerup", function (e) {
+      if (startX === null) return;
+      var dx = e.clientX - startX;
+      startX = null;
+      if (Math.abs(dx) > 80) show(page + (dx < 0 ? 1 : -1));
+    });
+    // Focus moved by Tab onto another page: follow it.
+    $pages.addEventListener("focusin", function (e) {
+      var n = pageOf(/** @type {Element} */ (e.target));
+      if (n !== page) show(n);
+    });
+    $pages.addEventListener("scroll", function () {
+      var n = Math.round($pages.scrollLeft / step());
+      if (n !== page) show(n);
+    });
+    // In-page links (contents, skip link, deep links) turn to the target's page.
+    document.addEventListener("click", function (e) {
+      var $a = e.target instanceof Element ? e.target.closest("a[href^='#']") : null;
+      var id = $a ? ($a.getAttribute("href") || "").slice(1) : "";
+      var $target = id ? document.getElementById(id) : null;
+      if (!$target || !$pages.contains($target)) return;
+      e.preventDefault();
+      show(pageOf($target));
+      if (!$target.hasAttribute("tabindex")) $target.setAttribute("tabindex", "-1");
+      /** @type {HTMLElement} */ ($target).focus({ preventScroll: true });
+      $pages.scrollLeft = page * step();
+    });
+    document.addEventListener("kiosk:goto", function (e) {
+      var id = /** @type {CustomEvent} */ (e).detail.id;
+      var $el = id && document.getElementById(id);
+      if ($el && $pages.contains($el)) show(pageOf($el));
+    });
+    document.addEventListener("kiosk:relayout", relayout);
+    window.addEventListener("resize", relayout);
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(relayout);
+    layout();
+    var hash = location.hash.slice(1);
+    var $target = hash ? document.getElementById(hash) : null;
+    show($target && $pages.contains($target) ? pageOf($target) : 0);
+  };
+})();
