@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: for serving (speech engine, CJK fonts) and for the tests
 # (browser, QR decoder, audio tools).
-RUN_PACKAGES := espeak-ng fonts-noto-cjk
+RUN_PACKAGES := espeak-ng lame fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 sox opus-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000

@@ -21,6 +21,8 @@ from starlette.templating import Jinja2Templates
 from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
 from kiosk.settings import Settings
+from kiosk.speech.engine import SpeechError, create_engine
+from kiosk.speech.service import SpeechService
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).parent / "templates"
@@ -101,6 +103,31 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env, context_processors=[_context])
 
 
+async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
+    """Synthesise every report's audio in the background; serving never waits for it."""
+    if not speech.available():
+        log.warning("speech: engine unavailable; reports are served as text only")
+        return
+    made = 0
+    for report in list(store.library.reports.values()):
+        for utt in speech.utterances(report):
+            if speech.cached(utt) is None:
+                try:
+                    await speech.ensure(utt)
+                    made += 1
+                except SpeechError as exc:
+                    log.warning("speech: prebuild stopped: %s", exc)
+                    return
+    log.info("speech: prebuilt %d sentences", made)
+
+
+def make_speech(settings: Settings) -> SpeechService:
+    engine = create_engine(settings.speech_engine)
+    return SpeechService(
+        engine, settings.cache_path, settings.speech_timeout, settings.speech_max_waiting
+    )
+
+
 async def _watch_content(store: ContentStore, interval: float) -> None:
     while True:
         await anyio.sleep(interval)
@@ -115,14 +142,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     settings = settings or Settings()
     store = ContentStore(settings.content_path, settings.max_content_bytes)
+    speech = make_speech(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with anyio.create_task_group() as tg:
-            if settings.reload_interval > 0:
-                tg.start_soon(_watch_content, store, settings.reload_interval)
-            yield
-            tg.cancel_scope.cancel()
+        try:
+            async with anyio.create_task_group() as tg:
+                if settings.reload_interval > 0:
+                    tg.start_soon(_watch_content, store, settings.reload_interval)
+                if settings.speech_prebuild:
+                    tg.start_soon(_prebuild_audio, store, speech)
+                yield
+                tg.cancel_scope.cancel()
+        finally:
+            await anyio.to_thread.run_sync(speech.close)
 
     from kiosk import views
 
@@ -133,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.speech = speech
     app.state.templates = make_templates()
     app.state.bundles = {kind: bundle.build(kind, ASSETS, WIDGETS) for kind in ("css", "js")}
     return app

@@ -73,6 +73,50 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors or missing else 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    """Pre-generate every report's audio, with a progress bar and a summary."""
+    import time
+
+    from kiosk.app import make_speech
+    from kiosk.content.library import load_library
+    from kiosk.speech.engine import SpeechError, wav_duration
+    from kiosk.speech.service import SPEEDS
+
+    settings = Settings({"content_dir": args.content})
+    library = load_library(settings.content_path, settings.max_content_bytes)
+    speech = make_speech(settings)
+    if not speech.available():
+        print("kiosk build: the speech engine is unavailable (install espeak-ng)", file=sys.stderr)
+        return 1
+    speeds = list(SPEEDS) if args.all_speeds else ["normal"]
+    jobs = [u for r in library.newest_first() for s in speeds for u in speech.utterances(r, s)]
+    started = time.monotonic()
+    seconds = 0.0
+    size = 0
+    failed = 0
+    try:
+        for n, utt in enumerate(jobs, start=1):
+            try:
+                for fmt in ("wav", "mp3"):
+                    path = speech.synthesize(utt, fmt)
+                    size += path.stat().st_size
+                seconds += wav_duration(speech.path(utt, "wav"))
+            except SpeechError as exc:
+                failed += 1
+                print(f"\n{utt.sentence_id}: {exc}", file=sys.stderr)
+            done = int(30 * n / len(jobs))
+            print(f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(jobs)}", end="", file=sys.stderr)
+    finally:
+        speech.close()
+    print(file=sys.stderr)
+    took = time.monotonic() - started
+    print(
+        f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
+        f"{size / 1e6:.1f} MB (WAV + MP3), {took:.1f} s" + (f", {failed} failed" if failed else "")
+    )
+    return 1 if failed else 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
 
@@ -109,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="validate report files; one line per problem")
     chk.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     chk.set_defaults(func=_check, path=None)
+
+    build = sub.add_parser("build", help="pre-generate the audio of every report")
+    build.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
+    build.add_argument("--all-speeds", action="store_true", help="slow and fast as well as normal")
+    build.set_defaults(func=_build)
 
     lst = sub.add_parser("list", help="list the reports in the content folder")
     lst.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")

@@ -16,6 +16,8 @@ def routes() -> list[BaseRoute]:
         Route("/index.json", views.home_json, name="home_json"),
         Route("/reports/{slug}.json", views.report_json, name="report_json"),
         Route("/reports/{slug}", views.report_page, name="report"),
+        Route("/reports/{slug}/speech.json", views.speech_json, name="speech_json"),
+        Route("/audio/{slug}/{speed}/{sentence}.{fmt}", views.audio, name="audio"),
         Route("/settings", views.settings_page, methods=["GET"], name="settings"),
         Route("/settings", views.settings_update, methods=["POST"], name="settings_update"),
         Route("/help", views.help_page, name="help"),

@@ -63,6 +63,26 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Seconds the '还在阅读吗?' dialog counts down before the kiosk resets.",
     ),
+    Setting(
+        "speech_engine",
+        "pyttsx3",
+        "Speech engine: pyttsx3 (eSpeak NG in a worker process), espeak-cli, or none (text only).",
+    ),
+    Setting(
+        "speech_timeout",
+        10.0,
+        "Seconds one sentence may take to synthesise before the request fails with 503 and the engine restarts.",
+    ),
+    Setting(
+        "speech_max_waiting",
+        16,
+        "Sentences that may wait for the speech engine at once; more get 503 with Retry-After.",
+    ),
+    Setting(
+        "speech_prebuild",
+        True,
+        "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
+    ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
 )
 

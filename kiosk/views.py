@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kiosk import __version__, prefs
 from kiosk.app import WIDGETS, local_url, reader_prefs, template
@@ -17,6 +17,8 @@ from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext, pick_language
+from kiosk.speech.engine import SpeechBusy, SpeechError
+from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
 
 def _library(request: Request) -> Library:
@@ -125,8 +127,76 @@ async def patterns(request: Request) -> Response:
     )
 
 
+def _speed(request: Request) -> str:
+    speed = request.query_params.get("speed", "normal")
+    if speed not in SPEEDS:
+        raise HTTPException(400, f"speed must be one of {', '.join(SPEEDS)}")
+    return speed
+
+
+async def speech_json(request: Request) -> Response:
+    """What the player reads, sentence by sentence: text, spoken form, duration, audio."""
+    report = _report(request)
+    speed = _speed(request)
+    speech: SpeechService = request.app.state.speech
+    items = []
+    for u in speech.utterances(report, speed):
+        base = f"/audio/{report.slug}/{speed}/{u.sentence_id}"
+        items.append(
+            {
+                "id": u.sentence_id,
+                "text": u.text,
+                "spoken": u.spoken,
+                "duration": speech.duration(u),
+                "audio": {fmt: f"{base}.{fmt}?v={speech.tag}" for fmt in FORMATS},
+            }
+        )
+    return JSONResponse(
+        {
+            "slug": report.slug,
+            "language": report.meta.language,
+            "speed": speed,
+            "available": speech.available(),
+            "engine": speech.version,
+            "sentences": items,
+        }
+    )
+
+
+def _unavailable(message: str, retry_after: int | None = None) -> Response:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return JSONResponse({"error": message, "status": 503}, 503, headers=headers)
+
+
+async def audio(request: Request) -> Response:
+    """One sentence's audio; synthesised on demand, then served from the cache."""
+    report = _report(request)
+    speed, fmt = request.path_params["speed"], request.path_params["fmt"]
+    if speed not in SPEEDS or fmt not in FORMATS:
+        raise HTTPException(404)
+    speech: SpeechService = request.app.state.speech
+    utt = speech.utterance(report, request.path_params["sentence"], speed)
+    if utt is None:
+        raise HTTPException(404)
+    try:
+        path = await speech.ensure(utt, fmt)
+    except SpeechBusy:
+        return _unavailable("the speech engine is busy; try again shortly", retry_after=2)
+    except SpeechError as exc:
+        return _unavailable(f"speech is unavailable: {exc}")
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
 async def health(request: Request) -> Response:
     library = _library(request)
+    speech: SpeechService = request.app.state.speech
+    warnings = [w for w in (speech.degraded_reason,) if w]
+    if not speech.available():
+        warnings.append("speech engine unavailable: reports are served as text only")
     return JSONResponse(
         {
             "status": "ok",
@@ -134,6 +204,8 @@ async def health(request: Request) -> Response:
             "reports": len(library.reports),
             "rejected": library.rejected,
             "problems": [str(p) for p in library.problems],
+            "speech": {"available": speech.available(), "engine": speech.version},
+            "warnings": warnings,
         }
     )
 

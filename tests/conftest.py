@@ -32,6 +32,7 @@ def settings(content_dir: Path, tmp_path: Path) -> Settings:
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
+            "speech_prebuild": False,
         },
         environ={},
     )

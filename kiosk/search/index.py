@@ -81,14 +81,15 @@ CREATE TABLE sentences(
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, block_id TEXT NOT NULL,
     block_type TEXT NOT NULL, section TEXT NOT NULL, sentence_id TEXT NOT NULL,
     position INTEGER NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL,
-    header TEXT, cells TEXT, header_row INTEGER NOT NULL DEFAULT 0, tokens TEXT NOT NULL);
+    header TEXT, cells TEXT, header_row INTEGER NOT NULL DEFAULT 0, lead INTEGER NOT NULL,
+    tokens TEXT NOT NULL);
 CREATE INDEX sentences_slug ON sentences(slug);
 CREATE VIRTUAL TABLE fts USING fts5(body, section, scope, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 """
 _ROW_COLUMNS = (
     "s.id, s.slug, r.title, r.year, r.language, s.block_id, s.block_type, s.section, "
-    "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.tokens"
+    "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.lead, s.tokens"
 )
 #: BM25 column weights: body, section path, scope (scope tokens never rank).
 BM25_WEIGHTS = (1.0, 0.35, 0.0)
@@ -114,6 +115,7 @@ class Row:
     header: tuple[str, ...]
     cells: tuple[str, ...]
     header_row: bool
+    lead: bool  # the first sentence after a heading
     tokens: frozenset[str]
 
 
@@ -164,11 +166,14 @@ def language_token(language: str) -> str:
 
 def _report_rows(report: Report) -> list[tuple[object, ...]]:
     """(block_id, type, section json, sentence id, position, text, norm, header, cells,
-    header_row, tokens, section tokens) for each sentence of ``report``."""
+    header_row, lead, tokens, section tokens) for each sentence of ``report``."""
     out: list[tuple[object, ...]] = []
     stack: list[tuple[int, str, str]] = []
     position = 0
+    after_heading = False
     for block in report.blocks:
+        lead = after_heading and block.type != "heading"
+        after_heading = block.type == "heading"
         if block.type == "heading" and block.level is not None:
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
@@ -197,6 +202,7 @@ def _report_rows(report: Report) -> list[tuple[object, ...]]:
                     header,
                     cells,
                     header_row,
+                    int(lead and i == 0),
                     " ".join(tokens(sentence.text)),
                     section_tokens,
                 )
@@ -420,12 +426,12 @@ class SearchIndex:
         )
         ids = range(next_id + 1, next_id + 1 + len(rows))
         conn.executemany(
-            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, report.slug, *row[:11]) for i, row in zip(ids, rows, strict=True)],
+            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, report.slug, *row[:12]) for i, row in zip(ids, rows, strict=True)],
         )
         conn.executemany(
             "INSERT INTO fts(rowid, body, section, scope) VALUES (?, ?, ?, ?)",
-            [(i, row[10], row[11], scope) for i, row in zip(ids, rows, strict=True)],
+            [(i, row[11], row[12], scope) for i, row in zip(ids, rows, strict=True)],
         )
         return next_id + len(rows)
 
@@ -550,5 +556,6 @@ def _row(r: tuple[object, ...]) -> Row:
         header=strings(r[12]),
         cells=strings(r[13]),
         header_row=bool(r[14]),
-        tokens=frozenset(str(r[15]).split()),
+        lead=bool(r[15]),
+        tokens=frozenset(str(r[16]).split()),
     )

@@ -1,0 +1,356 @@
+"""智能问答: extractive answers — the sentence of a report that best answers a question.
+
+The answer is always a sentence (or table row) from the index, verbatim, with
+its report, section and sentence id; nothing is generated.
+
+Understanding the question
+--------------------------
+The question is normalised and segmented with jieba; question words and
+particles (多少, 几, 哪些, 什么, 怎么, 是否, 吗, 呢, 请问, 我想知道, 有没有, …)
+and single characters are dropped, and each remaining word brings its synonyms
+from :data:`kiosk.search._lexicon.SYNONYMS` (打官司 → 诉讼/起诉, 花钱 → 费用/支出,
+网站 → 网上/网络, …). Then:
+
+* a year (2013年) that is the year of some report restricts the answer to those
+  reports (when the library holds several years); other years stay words;
+* ``slug`` restricts the answer to one report (a visitor asking from a report page);
+* 多少 / 几 / 百分之 / 比例 / 率 / how many make it a *number question*, and
+  多少条 / 几个 / … name the unit (条, 件, 个, 人, 元, %; 人 also matches 名 and 人次);
+* 问题 / 不足 ask for *problems*, 措施 / 改进 / 打算 / 计划 / 下一步 for *plans*.
+
+Scoring a candidate sentence
+----------------------------
+Candidates come from :func:`kiosk.search.query.candidates` (BM25 over words and
+headings, plus substring matches). With IDF weights ``w`` (rare words weigh more)
+and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
+
+    match   = Σ w·c(sentence) / Σ w                         0 … 1
+            + Σ over words not in the sentence of
+              w·max(0.6·c(section headings), 0.7·c(report title)) / Σ w
+    score   = match + 0.1 · bm25 / best bm25
+            + number question: +0.15 if the sentence has a number or says
+              none (未/无/没有/零), +0.15 more if a number stands before an asked
+              unit; −0.25 if it has neither
+            + problem / plan question: +0.25 if the section headings (or a list
+              intro) carry 问题/不足 resp. 措施/改进/计划, −0.1 if not
+            + yes/no question (吗, 有没有): +0.05 for a figure or a "none"
+            + 去年/最新: +0.05 for the newest report
+            − 0.35 for headings and table header rows (they name, not answer)
+            − 0.3 for a sentence in another language than the question
+            − up to 0.1 for very long sentences
+
+The answer is found when ``match ≥ 0.5`` and ``score ≥ 0.6``; ``confidence`` is
+the score scaled to 0 … 1. Otherwise the answer says 报告中没有找到答案 and lists
+the sections where the question's words do occur.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kiosk.search import _lexicon as lex
+from kiosk.search._text import has_cjk, normalize, tokens
+from kiosk.search.index import ReportInfo, Row, SearchIndex
+from kiosk.search.query import Query, Term, candidates, parse_query, term_credit, term_weights
+
+NOT_FOUND = {"zh": "报告中没有找到答案", "en": "No answer found in the reports"}
+MIN_MATCH = 0.5
+MIN_SCORE = 0.6
+INNER_HEADING_CREDIT = 0.8
+OUTER_HEADING_CREDIT = 0.5
+TITLE_CREDIT = 0.7
+_NUMBER = re.compile(r"\d|[零一二三四五六七八九十百千万两]+[个条件项人名次场篇份期家所]")
+_NONE = re.compile(r"未|无|没有|为零|均为免费|\bno\b|\bnone\b|\bnot\b")
+_YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    slug: str
+    title: str
+    year: int | None
+    section: str
+    section_path: tuple[str, ...]
+    sentence_id: str
+    block_id: str
+    text: str
+    score: float
+
+    @property
+    def url(self) -> str:
+        return f"/reports/{self.slug}#{self.sentence_id}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "year": self.year,
+            "section": self.section,
+            "section_path": list(self.section_path),
+            "sentence_id": self.sentence_id,
+            "block_id": self.block_id,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    slug: str
+    report_title: str
+    title: str
+    block_id: str
+
+    @property
+    def url(self) -> str:
+        return f"/reports/{self.slug}#{self.block_id}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "report_title": self.report_title,
+            "title": self.title,
+            "block_id": self.block_id,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    answer: Candidate | None
+    candidates: tuple[Candidate, ...]  # the next best (up to 3), after the answer
+    confidence: float
+    message: str | None = None  # 报告中没有找到答案 / the empty-query reason
+    related: tuple[SectionRef, ...] = ()
+    reason: str | None = None  # "empty" | "unusable" | None
+    language: str = "zh"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.answer.to_json() if self.answer else None,
+            "candidates": [c.to_json() for c in self.candidates],
+            "confidence": round(self.confidence, 3),
+            "message": self.message,
+            "related": [r.to_json() for r in self.related],
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class _Intent:
+    number: bool = False
+    units: tuple[str, ...] = ()
+    problem: bool = False
+    plan: bool = False
+    yes_no: bool = False
+    newest: bool = False
+    years: tuple[int, ...] = ()
+    dropped_years: tuple[int, ...] = ()  # years that chose the reports instead of matching
+    language: str = "zh"
+    terms: list[Term] = field(default_factory=list)
+    pairs: tuple[str, ...] = ()
+
+
+def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Answer:
+    """Answer ``question`` with the best sentence of the index (see the module docstring)."""
+    query = parse_query(question, question=True)
+    lang = query.language
+    if query.reason:
+        return Answer(query.raw, False, None, (), 0.0, query.message(lang), (), query.reason, lang)
+    intent = _intent(query)
+    reports = index.reports()
+    slugs = _scope(intent, reports, slug)
+    terms = intent.terms
+    if not terms or not slugs:
+        return _not_found(query, [], reports)
+    scope = [reports[s].scope for s in slugs] if len(slugs) < len(reports) else []
+    with index.reading() as conn:
+        weights = term_weights(index, conn, terms)
+        found = candidates(index, conn, terms, scope=scope, slugs=slugs if scope else ())
+        rows = index.rows(conn, found)
+    newest = max((r.year or 0 for r in reports.values()), default=0)
+    best_bm25 = min((b for b in found.values() if b < 0), default=-1.0)
+    scored: list[tuple[float, float, Row]] = []
+    for rowid, row in rows.items():
+        match = _match(row, terms, weights, reports[row.slug].title_norm)
+        score = match + 0.1 * (found[rowid] / best_bm25 if found[rowid] < 0 else 0.0)
+        score += _boosts(row, intent, newest) + 0.1 * _adjacent(row, intent.pairs)
+        scored.append((score, match, row))
+    scored.sort(key=lambda t: (-t[0], -(t[2].year or 0), t[2].slug, t[2].position))
+    ranked = _distinct(scored)
+    if not ranked or ranked[0][1] < MIN_MATCH or ranked[0][0] < MIN_SCORE:
+        return _not_found(query, [row for _, _, row in ranked], reports)
+    top_score, _, top = ranked[0]
+    return Answer(
+        question=query.raw,
+        found=True,
+        answer=_candidate(top, top_score),
+        candidates=tuple(_candidate(row, s) for s, _, row in ranked[1:4]),
+        confidence=round(min(1.0, top_score / 1.6), 3),
+        language=lang,
+    )
+
+
+def _intent(query: Query) -> _Intent:
+    text = query.text
+    intent = _Intent(
+        number=lex.number_question(text),
+        units=lex.asked_units(text),
+        problem=lex.problem_question(text),
+        plan=lex.plan_question(text),
+        yes_no=lex.yes_no_question(text),
+        newest=lex.asks_newest(text),
+        years=lex.years(text),
+        language=query.language,
+    )
+    intent.terms = list(query.terms)
+    words = [t.word for t in query.terms]
+    intent.pairs = tuple(
+        a + b for a, b in zip(words, words[1:], strict=False) if has_cjk(a + b) and a + b in text
+    )
+    return intent
+
+
+def _scope(intent: _Intent, reports: dict[str, ReportInfo], slug: str | None) -> list[str]:
+    """Slugs the answer may come from; drops year words that selected reports."""
+    infos = list(reports.values())
+    if slug is not None:
+        return [slug] if slug in reports else []
+    slugs = [r.slug for r in infos]
+    years = {r.year for r in infos if r.year}
+    asked = [y for y in intent.years if y in years]
+    if asked and len(years) > 1:
+        slugs = [r.slug for r in infos if r.year in asked]
+        wanted = {str(y) for y in asked}
+        intent.terms = [t for t in intent.terms if t.word not in wanted]
+        intent.dropped_years = tuple(asked)
+    elif asked:
+        intent.terms = [t for t in intent.terms if not _YEAR_WORD.match(t.word)] or intent.terms
+    return slugs
+
+
+def _match(row: Row, terms: Sequence[Term], weights: Sequence[float], title: str) -> float:
+    total = sum(weights) or 1.0
+    inner = normalize(row.section[-1]) if row.section else ""
+    outer = normalize(" ".join(row.section[:-1]))
+    contexts = [
+        (INNER_HEADING_CREDIT, inner, frozenset(tokens(inner))),
+        (OUTER_HEADING_CREDIT, outer, frozenset(tokens(outer))),
+        (TITLE_CREDIT, title, frozenset(tokens(title))),
+    ]
+    score = 0.0
+    for term, weight in zip(terms, weights, strict=True):
+        credit = term_credit(term, row.norm, row.tokens)
+        for factor, text, toks in contexts:
+            credit = max(credit, factor * term_credit(term, text, toks))
+        score += weight * credit
+    return score / total
+
+
+def _adjacent(row: Row, pairs: Sequence[str]) -> float:
+    """Share of adjacent question-word pairs (信息栏+公开 → 信息栏公开) found together."""
+    if not pairs:
+        return 0.0
+    text = row.norm.replace(" ", "")
+    return sum(p in text for p in pairs) / len(pairs)
+
+
+def _boosts(row: Row, intent: _Intent, newest: int) -> float:
+    boost = 0.0
+    text = row.norm
+    has_number = bool(_NUMBER.search(text))
+    says_none = bool(_NONE.search(text))
+    if intent.number:
+        if has_number or says_none:
+            boost += 0.15
+            table_row = row.block_type == "table" and not row.header_row
+            if table_row or any(re.search(rf"\d\s*{re.escape(u)}", text) for u in intent.units):
+                boost += 0.15
+        else:
+            boost -= 0.25
+    if intent.problem or intent.plan:
+        words = (lex.PROBLEM_WORDS if intent.problem else ()) + (
+            lex.PLAN_WORDS if intent.plan else ()
+        )
+        context = normalize(" ".join(row.section))
+        if any(w in context for w in words):
+            boost += 0.25
+        else:
+            boost -= 0.1
+    if intent.yes_no and (has_number or says_none):
+        boost += 0.05
+    if intent.newest and row.year == newest:
+        boost += 0.05
+    if row.block_type == "heading" or row.header_row:
+        boost -= 0.6
+    if (
+        row.lead
+        and row.section
+        and any(term_credit(t, normalize(row.section[-1])) for t in intent.terms)
+    ):
+        boost += 0.1
+    if intent.dropped_years and any(str(y) in text for y in intent.dropped_years):
+        boost += 0.05
+    if (row.language.startswith("en")) != (intent.language == "en"):
+        boost -= 0.3
+    if len(row.text) > 120:
+        boost -= 0.1 * min(1.0, (len(row.text) - 120) / 200)
+    return boost
+
+
+def _distinct(scored: list[tuple[float, float, Row]]) -> list[tuple[float, float, Row]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for item in scored:
+        key = (item[2].slug, item[2].norm)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _candidate(row: Row, score: float) -> Candidate:
+    return Candidate(
+        slug=row.slug,
+        title=row.title,
+        year=row.year,
+        section=row.section[-1] if row.section else "",
+        section_path=row.section,
+        sentence_id=row.sentence_id,
+        block_id=row.block_id,
+        text=row.text,
+        score=round(score, 4),
+    )
+
+
+def _not_found(query: Query, rows: Sequence[Row], reports: dict[str, ReportInfo]) -> Answer:
+    related: list[SectionRef] = []
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if not row.section:
+            continue
+        key = (row.slug, row.section_ids[-1])
+        if key in seen:
+            continue
+        seen.add(key)
+        related.append(SectionRef(row.slug, row.title, row.section[-1], row.section_ids[-1]))
+        if len(related) == 3:
+            break
+    lang = query.language
+    return Answer(
+        question=query.raw,
+        found=False,
+        answer=None,
+        candidates=(),
+        confidence=0.0,
+        message=NOT_FOUND["en" if lang == "en" else "zh"],
+        related=tuple(related),
+        language=lang,
+    )

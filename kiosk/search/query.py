@@ -1,0 +1,386 @@
+"""Full-text search over the sentence index, with highlighted snippets.
+
+Query handling never raises and never hands user text to FTS5 as syntax: the
+query is cut to 200 characters, normalised (NFKC, lower case, control and
+format characters, lone surrogates and emoji dropped), segmented with jieba,
+and every token is reduced to letters and digits and quoted. ``AND``, ``OR``,
+``NEAR``, ``*``, ``"``, ``:``, ``^`` and parentheses are thus plain words or
+nothing at all.
+
+Ranking
+-------
+Candidates are the best 300 rows by FTS5 BM25 over the body and section
+columns (any query token), plus — for CJK terms of one or two characters,
+which jieba may have kept inside a longer word — rows whose text contains the
+term (see :mod:`kiosk.search.index`). Each candidate then scores::
+
+    bm25 / best bm25                               0 … 1   (0 for substring-only rows)
+  + coverage: idf-weighted share of the terms       0 … 1   (a synonym counts 0.8)
+    found in the sentence
+  + 0.5 when every term is in the sentence
+  + 0.3 × share of terms found in the section headings
+  + 0.2 when the sentence is itself a matching heading
+  + 0.5 when the whole query occurs as one phrase
+
+Ties go to the newer report, then to the earlier sentence. IDF weights come
+from the FTS vocabulary, so common words (政府, 信息) count less than rare ones.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kiosk.search._lexicon import QUESTION_WORDS, SYNONYMS
+from kiosk.search._text import (
+    MAX_QUERY_CHARS,
+    fts_any,
+    has_cjk,
+    is_cjk_char,
+    normalize,
+    normalize_with_map,
+    tokens,
+    words,
+)
+from kiosk.search.index import Row, SearchIndex
+
+CANDIDATES = 300
+SNIPPET_CHARS = 160
+SYNONYM_CREDIT = 0.8
+PART_CREDIT = 0.7
+#: Measure words: in a question they name the unit asked for, not a topic.
+UNIT_CHARS = frozenset("个条件人名位次场项篇份期家所天封台元年月日")
+_FORCED = re.compile(
+    "|".join(
+        re.escape(w)
+        for w in sorted(
+            {w for w in (*SYNONYMS, *QUESTION_WORDS) if len(w) >= 3 and has_cjk(w)},
+            key=len,
+            reverse=True,
+        )
+    )
+)
+_COUNT_WORD = re.compile(r"^(?:几|多少)[个条件人名位次场项篇份期家所天封台元]*$")
+_ASCII = re.compile(r"^[a-z0-9]+$")
+
+REASONS = {
+    "empty": {"zh": "请输入要查找的字词", "en": "Type a word to search for"},
+    "unusable": {
+        "zh": "查询里没有可以查找的字词",
+        "en": "The query has no words that can be searched for",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the query, its synonyms, and its parts (each with their synonyms).
+
+    Parts are the shorter dictionary words inside a long word (热线电话 → 热线,
+    电话); a sentence holding only some of them is a weaker match.
+    """
+
+    word: str
+    synonyms: tuple[str, ...] = ()
+    parts: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """Every string that counts (the word first)."""
+        flat = [self.word, *self.synonyms, *(a for part in self.parts for a in part)]
+        return tuple(dict.fromkeys(flat))
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    text: str
+    terms: tuple[Term, ...]
+    reason: str | None = None  # "empty" | "unusable" | None
+    truncated: bool = False
+    language: str = "zh"
+
+    def message(self, language: str = "zh") -> str | None:
+        if self.reason is None:
+            return None
+        return REASONS[self.reason]["en" if language.startswith("en") else "zh"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    title: str
+    year: int | None
+    section: str  # the innermost heading ('' before the first heading)
+    section_path: tuple[str, ...]
+    sentence_id: str
+    block_id: str
+    text: str
+    snippet: str  # HTML: escaped text, matches in <mark>
+    score: float
+
+    @property
+    def url(self) -> str:
+        return f"/reports/{self.slug}#{self.sentence_id}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "year": self.year,
+            "section": self.section,
+            "section_path": list(self.section_path),
+            "sentence_id": self.sentence_id,
+            "block_id": self.block_id,
+            "text": self.text,
+            "snippet": self.snippet,
+            "score": round(self.score, 4),
+            "url": self.url,
+        }
+
+
+class SearchResults(list[Hit]):
+    """The hits, best first, with the parsed query and why it found nothing (if so)."""
+
+    def __init__(self, hits: Iterable[Hit], query: Query) -> None:
+        super().__init__(hits)
+        self.query = query
+        self.reason: str | None = query.reason
+
+    def message(self, language: str = "zh") -> str | None:
+        return self.query.message(language)
+
+
+def _is_question_word(word: str) -> bool:
+    return word in QUESTION_WORDS or bool(_COUNT_WORD.match(word))
+
+
+def make_term(word: str, synonyms: bool = True) -> Term:
+    if not synonyms:
+        return Term(word)
+    parts = [
+        (sub, *SYNONYMS.get(sub, ()))
+        for sub in dict.fromkeys(tokens(word))
+        if sub != word and len(sub) >= 2 and not _is_question_word(sub)
+    ]
+    return Term(word, tuple(SYNONYMS.get(word, ())), tuple(parts))
+
+
+def _segment(text: str) -> list[str]:
+    """jieba words, except that lexicon phrases of 3+ characters (下一步, 打官司,
+    有没有, 我想知道, …) are kept whole: jieba would split 石桥县下一步 as 县下/一步."""
+    out: list[str] = []
+    start = 0
+    for m in _FORCED.finditer(text):
+        out += words(text[start : m.start()])
+        out.append(m.group(0))
+        start = m.end()
+    return out + words(text[start:])
+
+
+def parse_query(q: object, *, question: bool = False, synonyms: bool = True) -> Query:
+    """Normalise and segment ``q``; never raises. ``question`` drops single characters."""
+    raw = q if isinstance(q, str) else ""
+    text = normalize(raw, limit=MAX_QUERY_CHARS)
+    truncated = len(raw) > MAX_QUERY_CHARS
+    language = "zh" if has_cjk(text) or not re.search(r"[a-z]", text) else "en"
+    if not text:
+        return Query(raw[:MAX_QUERY_CHARS], "", (), "empty", truncated, language)
+    found = _segment(text)
+    kept = [w for w in found if not _is_question_word(w)]
+    if question:
+        kept = [w for w in kept if w not in UNIT_CHARS] or kept
+    elif not kept:
+        kept = found  # a search for a question word alone still searches
+    kept = list(dict.fromkeys(kept))
+    terms = tuple(make_term(w, synonyms) for w in kept)
+    reason = None if terms else "unusable"
+    return Query(raw[:MAX_QUERY_CHARS], text, terms, reason, truncated, language)
+
+
+def contains(alternative: str, row_norm: str, row_tokens: frozenset[str]) -> bool:
+    """Whether a sentence (normalised text, tokens) contains ``alternative``."""
+    if _ASCII.match(alternative):
+        return alternative in row_tokens
+    return alternative in row_norm
+
+
+def term_credit(term: Term, norm: str, row_tokens: frozenset[str] = frozenset()) -> float:
+    """1 when the term itself is in the text, 0.8 for a synonym, 0.7 × the share of its
+    parts that are, else 0."""
+    if contains(term.word, norm, row_tokens):
+        return 1.0
+    if any(contains(a, norm, row_tokens) for a in term.synonyms):
+        return SYNONYM_CREDIT
+    if term.parts:
+        present = sum(any(contains(a, norm, row_tokens) for a in part) for part in term.parts)
+        return PART_CREDIT * present / len(term.parts)
+    return 0.0
+
+
+def term_weights(
+    index: SearchIndex, conn: sqlite3.Connection, terms: Sequence[Term]
+) -> list[float]:
+    """BM25-style IDF of each term over the sentences (rare words weigh more)."""
+    n = max(index.sentence_count(), 1)
+    out = []
+    for term in terms:
+        toks = tokens(term.word) or (term.word,)
+        df = (
+            index.document_frequency(conn, term.word)
+            if term.word in toks
+            else min(index.document_frequency(conn, t) for t in toks)
+        )
+        out.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+    return out
+
+
+def candidates(
+    index: SearchIndex,
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    *,
+    scope: Sequence[str] = (),
+    slugs: Sequence[str] = (),
+    limit: int = CANDIDATES,
+) -> dict[int, float]:
+    """rowid → bm25 (negative, lower is better; 0.0 for substring-only rows)."""
+    n = max(index.sentence_count(), 1)
+    pool = [t for term in terms for a in term.alternatives for t in tokens(a)]
+    pool = list(dict.fromkeys(pool))
+    rare = [t for t in pool if index.document_frequency(conn, t) <= 0.25 * n]
+    expression = fts_any(rare or pool)
+    found: dict[int, float] = {}
+    if expression:
+        found.update(index.match(conn, expression, scope, limit))
+    for term in terms:
+        if len(term.word) <= 2 and all(is_cjk_char(ch) for ch in term.word):
+            for rowid in index.substring_matches(conn, term.word, slugs, limit):
+                found.setdefault(rowid, 0.0)
+    return found
+
+
+def search(
+    index: SearchIndex, q: object, limit: int = 20, *, slug: str | None = None
+) -> SearchResults:
+    """Find sentences for ``q`` (optionally within one report); see the module docstring."""
+    query = parse_query(q)
+    limit = max(0, min(int(limit), 200))
+    if query.reason or not limit:
+        return SearchResults([], query)
+    reports = index.reports()
+    slugs = [slug] if slug else []
+    scope = [reports[slug].scope] if slug and slug in reports else []
+    if slug and not scope:
+        return SearchResults([], query)
+    with index.reading() as conn:
+        weights = term_weights(index, conn, query.terms)
+        found = candidates(index, conn, query.terms, scope=scope, slugs=slugs)
+        rows = index.rows(conn, found)
+    best = min((b for b in found.values() if b < 0), default=-1.0)
+    phrase = query.text.replace(" ", "")
+    scored = []
+    for rowid, row in rows.items():
+        score = _score(row, found[rowid], best, query.terms, weights, phrase)
+        scored.append((-score, -(row.year or 0), row.slug, row.position, row))
+    scored.sort(key=lambda item: item[:4])
+    hits = [_hit(row, -neg, query.terms) for neg, *_, row in scored[:limit]]
+    return SearchResults(hits, query)
+
+
+def _score(
+    row: Row,
+    bm25: float,
+    best: float,
+    terms: Sequence[Term],
+    weights: Sequence[float],
+    phrase: str,
+) -> float:
+    total = sum(weights) or 1.0
+    credits = [term_credit(t, row.norm, row.tokens) for t in terms]
+    coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / total
+    heading = normalize(" ".join(row.section))
+    heading_tokens = frozenset(tokens(heading))
+    in_heading = sum(1 for t in terms if term_credit(t, heading, heading_tokens)) / max(
+        len(terms), 1
+    )
+    score = (bm25 / best if bm25 < 0 else 0.0) + coverage + 0.3 * in_heading
+    if all(credits):
+        score += 0.5
+    if row.block_type == "heading" and any(credits):
+        score += 0.2
+    if len(phrase) >= 2 and len(terms) > 1 and phrase in row.norm.replace(" ", ""):
+        score += 0.5
+    return score
+
+
+def _hit(row: Row, score: float, terms: Sequence[Term]) -> Hit:
+    return Hit(
+        slug=row.slug,
+        title=row.title,
+        year=row.year,
+        section=row.section[-1] if row.section else "",
+        section_path=row.section,
+        sentence_id=row.sentence_id,
+        block_id=row.block_id,
+        text=row.text,
+        snippet=snippet(row.text, [a for t in terms for a in t.alternatives]),
+        score=score,
+    )
+
+
+def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of ``text`` where any normalised needle occurs."""
+    norm, origin = normalize_with_map(text)
+    spans: list[tuple[int, int]] = []
+    for needle in dict.fromkeys(n for n in needles if n):
+        if _ASCII.match(needle):
+            pattern = rf"(?<![a-z0-9]){re.escape(needle)}[a-z]*"
+        else:
+            pattern = re.escape(needle)
+        for m in re.finditer(pattern, norm):
+            spans.append((origin[m.start()], origin[m.end() - 1] + 1))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass
+class _Window:
+    start: int = 0
+    end: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def snippet(text: str, needles: Iterable[str], width: int = SNIPPET_CHARS) -> str:
+    """HTML-safe snippet: ``text`` escaped piece by piece, matches wrapped in ``<mark>``.
+
+    Texts longer than ``width`` are cut around the first match, with "…".
+    """
+    spans = match_spans(text, needles)
+    window = _Window(0, len(text), spans)
+    if len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - width // 4, len(text) - width))
+        window = _Window(start, start + width, [(s, e) for s, e in spans if s < start + width])
+    out = ["…"] if window.start > 0 else []
+    pos = window.start
+    for start, end in window.spans:
+        start, end = max(start, pos), min(end, window.end)
+        if start >= end:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos : window.end]))
+    if window.end < len(text):
+        out.append("…")
+    return "".join(out)

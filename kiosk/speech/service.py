@@ -1,0 +1,184 @@
+"""Audio for the reports: which sentences to speak, how, and where the audio is cached.
+
+Each sentence of a report becomes an :class:`Utterance`: its text, the spoken
+form (numbers read as a person reads them, :mod:`kiosk.speech.normalize`), the
+voice for the report's language and a speed. Audio is cached on disk under a
+key of (spoken text, voice, rate, engine version, normaliser version): WAV for
+the kiosk, MP3 (32 kbit/s mono, played everywhere including iOS Safari) for
+phones. Missing audio is synthesised on demand; a bounded number of requests
+may wait for the engine, the rest get :class:`~kiosk.speech.engine.SpeechBusy`.
+Only sentences of our own reports are ever synthesised: there is no way to ask
+this service for arbitrary text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+
+from kiosk.content.model import Report
+from kiosk.speech import normalize as normalize_module
+from kiosk.speech.engine import (
+    SpeechBusy,
+    SpeechEngine,
+    SpeechError,
+    voice_for,
+    wav_duration,
+)
+from kiosk.speech.normalize import normalize
+
+log = logging.getLogger("kiosk.speech")
+
+#: 慢 / 中 / 快 in words per minute (eSpeak NG's default is 175).
+SPEEDS: dict[str, int] = {"slow": 120, "normal": 160, "fast": 210}
+FORMATS = ("wav", "mp3")
+MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg"}
+MP3_KBPS = 32
+_NORMALISER_VERSION = hashlib.sha256(Path(normalize_module.__file__).read_bytes()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Utterance:
+    sentence_id: str
+    text: str
+    spoken: str
+    voice: str
+    rate: int
+    key: str
+
+
+class SpeechService:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        cache_dir: Path,
+        timeout: float = 10.0,
+        max_waiting: int = 16,
+    ) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self.version = f"{engine.version}/normalize-{_NORMALISER_VERSION}"
+        self.tag = hashlib.sha256(self.version.encode()).hexdigest()[:8]
+        self.cache_dir, self.degraded_reason = _usable_dir(cache_dir / "audio")
+        self._limiter = anyio.CapacityLimiter(max(1, max_waiting))
+        self._plans: OrderedDict[tuple[int, str], tuple[Report, list[Utterance]]] = OrderedDict()
+
+    # -- what to say -----------------------------------------------------------------
+
+    def utterances(self, report: Report, speed: str = "normal") -> list[Utterance]:
+        """The report's sentences in reading order, ready to synthesise (memoised)."""
+        cache_key = (id(report), speed)
+        hit = self._plans.get(cache_key)
+        if hit is not None and hit[0] is report:
+            self._plans.move_to_end(cache_key)
+            return hit[1]
+        voice, rate = voice_for(report.meta.language), SPEEDS[speed]
+        plan = []
+        for sentence in report.sentences:
+            spoken = normalize(sentence.text, report.meta.language).strip()
+            key = self._key(spoken, voice, rate)
+            plan.append(Utterance(sentence.id, sentence.text, spoken, voice, rate, key))
+        self._plans[cache_key] = (report, plan)
+        while len(self._plans) > 256:
+            self._plans.popitem(last=False)
+        return plan
+
+    def utterance(self, report: Report, sentence_id: str, speed: str) -> Utterance | None:
+        return next(
+            (u for u in self.utterances(report, speed) if u.sentence_id == sentence_id), None
+        )
+
+    def _key(self, spoken: str, voice: str, rate: int) -> str:
+        raw = "\x1f".join((spoken, voice, str(rate), self.version))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    # -- the cache -------------------------------------------------------------------
+
+    def path(self, utt: Utterance, fmt: str) -> Path:
+        return self.cache_dir / utt.key[:2] / f"{utt.key}.{fmt}"
+
+    def cached(self, utt: Utterance, fmt: str = "wav") -> Path | None:
+        path = self.path(utt, fmt)
+        return path if path.exists() else None
+
+    def duration(self, utt: Utterance) -> float | None:
+        path = self.cached(utt, "wav")
+        try:
+            return round(wav_duration(path), 3) if path else None
+        except (OSError, EOFError, ValueError):
+            return None
+
+    # -- making audio ------------------------------------------------------------------
+
+    def synthesize(self, utt: Utterance, fmt: str = "wav") -> Path:
+        """Make sure the audio exists (blocking). Raises SpeechError subclasses."""
+        wav = self.path(utt, "wav")
+        if not wav.exists():
+            wav.parent.mkdir(parents=True, exist_ok=True)
+            self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+        if fmt == "wav":
+            return wav
+        out = self.path(utt, fmt)
+        if not out.exists():
+            _encode_mp3(wav, out, self.timeout)
+        return out
+
+    async def ensure(self, utt: Utterance, fmt: str = "wav") -> Path:
+        """Audio for one sentence, synthesised on demand without blocking the event loop."""
+        cached = self.cached(utt, fmt)
+        if cached is not None:
+            return cached
+        if self._limiter.borrowed_tokens >= self._limiter.total_tokens:
+            raise SpeechBusy("too many sentences are waiting for the speech engine")
+        async with self._limiter:
+            return await anyio.to_thread.run_sync(self.synthesize, utt, fmt)
+
+    def available(self) -> bool:
+        try:
+            return bool(self.engine.available())
+        except SpeechError:
+            return False
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def _usable_dir(path: Path) -> tuple[Path, str | None]:
+    """The cache folder, or a temporary one when it cannot be written (and why)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return path, None
+    except OSError as exc:
+        fallback = Path(tempfile.mkdtemp(prefix="kiosk-audio-"))
+        reason = f"audio cache {path} is not writable ({exc.strerror or exc}); using {fallback}"
+        log.warning("speech: %s", reason)
+        return fallback, reason
+
+
+def _encode_mp3(wav: Path, out: Path, timeout: float) -> None:
+    lame = shutil.which("lame")
+    if lame is None:
+        raise SpeechError("MP3 encoder 'lame' is not installed")
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    done = subprocess.run(
+        [lame, "--quiet", "-m", "m", "--cbr", "-b", str(MP3_KBPS), str(wav), str(part)],
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0 or not part.exists():
+        part.unlink(missing_ok=True)
+        raise SpeechError(f"MP3 encoding failed: {done.stderr.decode(errors='replace').strip()}")
+    os.replace(part, out)

@@ -1,0 +1,87 @@
+"""The audio cache and the synthesis plan, with the real engine."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.content.parse import parse_report
+from kiosk.speech.engine import SpeechUnavailable, create_engine, wav_duration, wav_rms
+from kiosk.speech.service import SpeechService
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    text = (ROOT / "content" / "kundulun-2013-report.md").read_text(encoding="utf-8")
+    return parse_report("kundulun-2013-report", text)[0]
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[SpeechService]:
+    s = SpeechService(create_engine("pyttsx3"), tmp_path / "cache", timeout=15)
+    yield s
+    s.close()
+
+
+def test_plan_reads_numbers_like_a_person(service: SpeechService, report) -> None:  # type: ignore[no-untyped-def]
+    plan = service.utterances(report)
+    assert len(plan) == len(report.sentences)
+    spoken = {u.text: u.spoken for u in plan}
+    assert spoken["2013年,新增公开政府信息429条,累计公开信息1007条,全文电子化率达100%。"] == (
+        "二〇一三年,新增公开政府信息四百二十九条,累计公开信息一千零七条,全文电子化率达百分之一百。"
+    )
+    assert all(u.voice == "sit/cmn-latn-pinyin" for u in plan)
+    assert service.utterances(report) is plan  # memoised per report object
+    keys = {u.key for u in service.utterances(report, "fast")}
+    assert not keys & {u.key for u in plan}  # the rate is part of the key
+
+
+def test_synthesis_is_cached_and_real(service: SpeechService, report) -> None:  # type: ignore[no-untyped-def]
+    utt = service.utterances(report)[0]
+    assert service.cached(utt) is None and service.duration(utt) is None
+    wav = service.synthesize(utt)
+    assert wav == service.cached(utt)
+    assert wav_duration(wav) > 5 and wav_rms(wav) > 0.01
+    assert service.duration(utt) == pytest.approx(wav_duration(wav), abs=0.01)
+    mtime = wav.stat().st_mtime_ns
+    assert service.synthesize(utt) == wav and wav.stat().st_mtime_ns == mtime
+
+
+def test_mp3_is_small_and_as_long(service: SpeechService, report) -> None:  # type: ignore[no-untyped-def]
+    utt = service.utterances(report)[1]
+    mp3 = service.synthesize(utt, "mp3")
+    wav = service.cached(utt, "wav")
+    assert wav is not None and mp3.read_bytes()[:2] in (b"ID", b"\xff\xfb", b"\xff\xf3")
+    seconds = wav_duration(wav)
+    assert mp3.stat().st_size / seconds <= 32_000 / 8 * 1.1  # ≤ 32 kbit/s
+    soxi = subprocess.run(["soxi", "-D", str(mp3)], capture_output=True, text=True)
+    if soxi.returncode == 0 and soxi.stdout.strip():
+        assert float(soxi.stdout) == pytest.approx(seconds, abs=0.15)
+
+
+def test_english_report_gets_an_english_voice(service: SpeechService) -> None:
+    report, _ = parse_report(
+        "en", "---\ntitle: Report 2021\nlanguage: en\n---\nWe received 99 requests.\n"
+    )
+    (utt,) = service.utterances(report)
+    assert utt.voice == "gmw/en"
+
+
+def test_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be")
+    s = SpeechService(create_engine("none"), blocked, timeout=5)
+    assert s.degraded_reason and "not writable" in s.degraded_reason
+    assert s.cache_dir.is_dir()
+
+
+def test_no_engine(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]
+    s = SpeechService(create_engine("none"), tmp_path, timeout=5)
+    assert s.available() is False
+    with pytest.raises(SpeechUnavailable):
+        s.synthesize(s.utterances(report)[0])

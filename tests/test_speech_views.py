@@ -1,0 +1,91 @@
+"""Spoken mode over HTTP: speech.json, audio with caching and Range, failures."""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from kiosk.app import create_app
+from kiosk.settings import Settings
+
+SLUG = "kundulun-2013-report"
+
+
+def _settings(settings: Settings, **extra: object) -> Settings:
+    values = {s["name"]: s["value"] for s in settings.to_json()}
+    return Settings({**values, **extra}, environ={})
+
+
+@pytest.fixture
+def mute_client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(_settings(settings, speech_engine="none"))) as c:
+        yield c
+
+
+def test_speech_json_lists_every_sentence(client: TestClient) -> None:
+    data = client.get(f"/reports/{SLUG}/speech.json").json()
+    report = client.get(f"/reports/{SLUG}.json").json()
+    ids = [s["id"] for b in report["blocks"] for s in b["sentences"]]
+    assert [s["id"] for s in data["sentences"]] == ids
+    assert data["available"] is True and data["language"] == "zh-CN"
+    first = data["sentences"][0]
+    assert first["spoken"].startswith("二〇一三年")
+    assert first["audio"]["wav"].startswith(f"/audio/{SLUG}/normal/{first['id']}.wav?v=")
+    assert client.get(f"/reports/{SLUG}/speech.json?speed=warp").status_code == 400
+
+
+def test_audio_is_synthesised_cached_and_ranged(client: TestClient) -> None:
+    sentence = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"][2]
+    url = sentence["audio"]["wav"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "audio/wav"
+    assert "immutable" in response.headers["cache-control"]
+    with wave.open(io.BytesIO(response.content)) as w:
+        assert w.getnframes() / w.getframerate() > 1
+    part = client.get(url, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100
+    assert part.headers["content-range"].startswith("bytes 0-99/")
+    again = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"][2]
+    assert again["duration"] > 1
+    mp3 = client.get(sentence["audio"]["mp3"])
+    assert mp3.status_code == 200 and mp3.headers["content-type"] == "audio/mpeg"
+    assert len(mp3.content) < len(response.content) / 5
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/audio/{SLUG}/normal/s-00000000.wav",
+        f"/audio/{SLUG}/warp/s-00000000.wav",
+        f"/audio/{SLUG}/normal/s-00000000.exe",
+        "/audio/nope/normal/s-00000000.wav",
+        "/audio/..%2F..%2Fetc/normal/passwd.wav",
+    ],
+)
+def test_only_our_sentences_are_spoken(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_without_an_engine_reading_still_works(mute_client: TestClient) -> None:
+    assert mute_client.get(f"/reports/{SLUG}").status_code == 200
+    data = mute_client.get(f"/reports/{SLUG}/speech.json").json()
+    assert data["available"] is False
+    response = mute_client.get(data["sentences"][0]["audio"]["wav"])
+    assert response.status_code == 503
+    assert "speech is unavailable" in response.json()["error"]
+    health = mute_client.get("/-/health").json()
+    assert health["speech"]["available"] is False and health["warnings"]
+
+
+def test_a_hung_engine_fails_the_request_cleanly_and_recovers(client: TestClient) -> None:
+    speech = client.app.state.speech  # type: ignore[attr-defined]
+    sentences = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"]
+    speech.timeout = 0.001  # no synthesis finishes this fast: the job times out
+    assert client.get(sentences[5]["audio"]["wav"]).status_code == 503
+    speech.timeout = 15
+    assert client.get(sentences[5]["audio"]["wav"]).status_code == 200
