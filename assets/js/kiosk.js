@@ -65,6 +65,7 @@
     var detail = /** @type {CustomEvent} */ (e).detail || {};
     if (typeof detail.htmlClass !== "string") return;
     var $html = document.documentElement;
+    Kiosk.emit("kiosk:before-relayout");
     var keep = Array.prototype.filter.call($html.classList, function (c) {
       return !/^kiosk-(size|scheme|spacing)-|^kiosk-elder$/.test(c);
     });

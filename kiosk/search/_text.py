@@ -34,6 +34,14 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+#: Control (Cc, but whitespace, which \s turns into spaces), format (Cf) and private-use
+#: (Co) characters; lone surrogates (Cs) go before NFKC, which cannot encode them.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\ue000-\uf8ff\U000f0000-\U0010ffff\U000e0000-\U000e007f]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _jieba: ModuleType | None = None
 _jieba_lock = threading.Lock()
 
@@ -65,12 +73,7 @@ def normalize(text: str, limit: int | None = None) -> str:
     """NFKC, lower case, no control characters, single spaces; cut to ``limit`` chars."""
     if limit is not None:
         text = text[: limit * 2]  # bound the work before NFKC (which may expand)
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(
-        " " if ch in "\t\n\r\x0b\x0c" else ch
-        for ch in text
-        if ch in "\t\n\r\x0b\x0c" or unicodedata.category(ch) not in _DROP_CATEGORIES
-    )
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _SURROGATE.sub("", text)))
     text = _SPACE.sub(" ", text).strip().lower()
     return text[:limit].strip() if limit is not None else text
 
@@ -102,7 +105,7 @@ def _clean(token: str) -> str:
 def _tokens_cached(text: str) -> tuple[str, ...]:
     jieba = _load_jieba()
     out = []
-    for raw in jieba.cut_for_search(text):
+    for raw in jieba.cut_for_search(normalize(text)):
         tok = _clean(raw)
         if tok:
             out.append(tok)
@@ -111,7 +114,20 @@ def _tokens_cached(text: str) -> tuple[str, ...]:
 
 def tokens(text: str) -> tuple[str, ...]:
     """Search tokens of ``text`` (normalised first); the same for index and query."""
-    return _tokens_cached(normalize(text))
+    return _tokens_cached(text)
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}")
+
+
+def contains(needle: str, norm: str) -> bool:
+    """Whether normalised text holds ``needle``: a substring for CJK, and for a Latin
+    word or number the start of a word (``applic`` in ``applications``; stems match)."""
+    if needle.isascii() and needle.isalnum():
+        return _word_pattern(needle).search(norm) is not None
+    return needle in norm
 
 
 def words(text: str) -> list[str]:

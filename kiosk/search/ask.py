@@ -26,15 +26,22 @@ and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
 
     match   = Σ w·c(sentence) / Σ w                         0 … 1
             + Σ over words not in the sentence of
-              w·max(0.6·c(section headings), 0.7·c(report title)) / Σ w
+              w·max(0.8·c(innermost heading or list intro),
+                    0.5·c(outer headings), 0.7·c(report title, publisher, source)) / Σ w
     score   = match + 0.1 · bm25 / best bm25
             + number question: +0.15 if the sentence has a number or says
               none (未/无/没有/零), +0.15 more if a number stands before an asked
               unit; −0.25 if it has neither
-            + problem / plan question: +0.25 if the section headings (or a list
-              intro) carry 问题/不足 resp. 措施/改进/计划, −0.1 if not
+            + problem / plan question: +0.25 if the section headings carry
+              问题/不足 resp. 措施/改进/计划 (for a list, its intro sentence
+              "…存在一些不足：" decides when it names either), +0.1 more for
+              list items (一是… 二是…); −0.1 if not
             + yes/no question (吗, 有没有): +0.05 for a figure or a "none"
             + 去年/最新: +0.05 for the newest report
+            + 0.1 for the opening sentence of a section or list item whose
+              heading (or list intro) holds a question word
+            + 0.05 when the sentence names the year asked for
+            + 0.1 × share of neighbouring question words found side by side
             − 0.35 for headings and table header rows (they name, not answer)
             − 0.3 for a sentence in another language than the question
             − up to 0.1 for very long sentences
@@ -51,16 +58,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kiosk.search import _lexicon as lex
-from kiosk.search._text import has_cjk, normalize, tokens
+from kiosk.search._text import has_cjk
 from kiosk.search.index import ReportInfo, Row, SearchIndex
-from kiosk.search.query import Query, Term, candidates, parse_query, term_credit, term_weights
+from kiosk.search.query import (
+    Query,
+    Term,
+    candidates,
+    make_term,
+    parse_query,
+    term_credit,
+    term_weights,
+)
 
 NOT_FOUND = {"zh": "报告中没有找到答案", "en": "No answer found in the reports"}
 MIN_MATCH = 0.5
 MIN_SCORE = 0.6
 INNER_HEADING_CREDIT = 0.8
 OUTER_HEADING_CREDIT = 0.5
-TITLE_CREDIT = 0.7
+TITLE_CREDIT = 1.0
+MAX_NAMED = 50
 _NUMBER = re.compile(r"\d|[零一二三四五六七八九十百千万两]+[个条件项人名次场篇份期家所]")
 _NONE = re.compile(r"未|无|没有|为零|均为免费|\bno\b|\bnone\b|\bnot\b")
 _YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
@@ -164,22 +180,28 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
     lang = query.language
     if query.reason:
         return Answer(query.raw, False, None, (), 0.0, query.message(lang), (), query.reason, lang)
-    intent = _intent(query)
     reports = index.reports()
+    intent = _intent(query, [r.context for r in reports.values()])
     slugs = _scope(intent, reports, slug)
     terms = intent.terms
     if not terms or not slugs:
         return _not_found(query, [], reports)
     scope = [reports[s].scope for s in slugs] if len(slugs) < len(reports) else []
+    named = _named_reports(terms, [reports[s] for s in slugs])
     with index.reading() as conn:
         weights = term_weights(index, conn, terms)
         found = candidates(index, conn, terms, scope=scope, slugs=slugs if scope else ())
+        if named:  # a place named in the question: make sure its report's rows compete
+            scoped = [reports[s].scope for s in named]
+            for rowid, bm25 in candidates(index, conn, terms, scope=scoped, slugs=named).items():
+                found.setdefault(rowid, bm25)
         rows = index.rows(conn, found)
     newest = max((r.year or 0 for r in reports.values()), default=0)
     best_bm25 = min((b for b in found.values() if b < 0), default=-1.0)
     scored: list[tuple[float, float, Row]] = []
+    memo: dict[str, float] = {}
     for rowid, row in rows.items():
-        match = _match(row, terms, weights, reports[row.slug].title_norm)
+        match = _match(row, terms, weights, reports[row.slug].context, memo)
         score = match + 0.1 * (found[rowid] / best_bm25 if found[rowid] < 0 else 0.0)
         score += _boosts(row, intent, newest) + 0.1 * _adjacent(row, intent.pairs)
         scored.append((score, match, row))
@@ -198,7 +220,7 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
     )
 
 
-def _intent(query: Query) -> _Intent:
+def _intent(query: Query, titles: Sequence[str] = ()) -> _Intent:
     text = query.text
     intent = _Intent(
         number=lex.number_question(text),
@@ -210,12 +232,39 @@ def _intent(query: Query) -> _Intent:
         years=lex.years(text),
         language=query.language,
     )
-    intent.terms = list(query.terms)
-    words = [t.word for t in query.terms]
+    intent.terms = _merge_title_words(list(query.terms), text, titles)
+    words = [t.word for t in intent.terms]
     intent.pairs = tuple(
         a + b for a, b in zip(words, words[1:], strict=False) if has_cjk(a + b) and a + b in text
     )
     return intent
+
+
+def _merge_title_words(terms: list[Term], text: str, titles: Sequence[str]) -> list[Term]:
+    """Join neighbouring words that together name something in a report title
+    (石桥 + 县 → 石桥县): a place name is one thing, not two."""
+    out: list[Term] = []
+    for term in terms:
+        if out:
+            joined = out[-1].word + term.word
+            if has_cjk(joined) and joined in text and any(joined in t for t in titles):
+                out[-1] = make_term(joined)
+                continue
+        out.append(term)
+    return out
+
+
+def _named_reports(terms: Sequence[Term], infos: Sequence[ReportInfo]) -> list[str]:
+    """Reports singled out by a question word found in their title, publisher or
+    source (a place name), when that word names only a few of the reports."""
+    named: set[str] = set()
+    for term in terms:
+        if len(term.word) < 2 or not has_cjk(term.word):
+            continue
+        hits = {r.slug for r in infos if term.word in r.context}
+        if 0 < len(hits) < len(infos) and len(hits) <= MAX_NAMED:
+            named |= hits
+    return sorted(named)
 
 
 def _scope(intent: _Intent, reports: dict[str, ReportInfo], slug: str | None) -> list[str]:
@@ -236,20 +285,27 @@ def _scope(intent: _Intent, reports: dict[str, ReportInfo], slug: str | None) ->
     return slugs
 
 
-def _match(row: Row, terms: Sequence[Term], weights: Sequence[float], title: str) -> float:
+def _match(
+    row: Row, terms: Sequence[Term], weights: Sequence[float], title: str, memo: dict[str, float]
+) -> float:
+    """Weighted share of the question's words found in the sentence or its context."""
     total = sum(weights) or 1.0
-    inner = normalize(row.section[-1]) if row.section else ""
-    outer = normalize(" ".join(row.section[:-1]))
-    contexts = [
-        (INNER_HEADING_CREDIT, inner, frozenset(tokens(inner))),
-        (OUTER_HEADING_CREDIT, outer, frozenset(tokens(outer))),
-        (TITLE_CREDIT, title, frozenset(tokens(title))),
-    ]
+    contexts = (
+        (INNER_HEADING_CREDIT, row.inner),
+        (INNER_HEADING_CREDIT, row.intro),
+        (OUTER_HEADING_CREDIT, row.outer),
+        (TITLE_CREDIT, title),
+    )
     score = 0.0
     for term, weight in zip(terms, weights, strict=True):
-        credit = term_credit(term, row.norm, row.tokens)
-        for factor, text, toks in contexts:
-            credit = max(credit, factor * term_credit(term, text, toks))
+        credit = term_credit(term, row.norm)
+        if credit < 1.0:
+            for factor, text in contexts:
+                key = f"{term.word}\n{text}"
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = term_credit(term, text)
+                credit = max(credit, factor * found)
         score += weight * credit
     return score / total
 
@@ -279,9 +335,15 @@ def _boosts(row: Row, intent: _Intent, newest: int) -> float:
         words = (lex.PROBLEM_WORDS if intent.problem else ()) + (
             lex.PLAN_WORDS if intent.plan else ()
         )
-        context = normalize(" ".join(row.section))
+        context = f"{row.outer} {row.inner}"
+        if any(w in row.intro for w in lex.PROBLEM_WORDS + lex.PLAN_WORDS):
+            context = (
+                row.intro
+            )  # "仍存在一些不足：" / "将重点做好以下工作：" say which list this is
         if any(w in context for w in words):
             boost += 0.25
+            if row.block_type == "list":  # 一是… 二是…: the items are the answer
+                boost += 0.1
         else:
             boost -= 0.1
     if intent.yes_no and (has_number or says_none):
@@ -290,12 +352,9 @@ def _boosts(row: Row, intent: _Intent, newest: int) -> float:
         boost += 0.05
     if row.block_type == "heading" or row.header_row:
         boost -= 0.6
-    if (
-        row.lead
-        and row.section
-        and any(term_credit(t, normalize(row.section[-1])) for t in intent.terms)
-    ):
-        boost += 0.1
+    lead_context = f"{row.inner} {row.intro}"
+    if row.lead and any(term_credit(t, lead_context) for t in intent.terms):
+        boost += 0.1  # the sentence that opens what the matching heading announces
     if intent.dropped_years and any(str(y) in text for y in intent.dropped_years):
         boost += 0.05
     if (row.language.startswith("en")) != (intent.language == "en"):

@@ -69,27 +69,27 @@ from kiosk.search._text import normalize, tokens
 
 log = logging.getLogger("kiosk.search")
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FILENAME = "search.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE reports(
     slug TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL, year INTEGER,
-    language TEXT NOT NULL, date TEXT, scope TEXT NOT NULL);
+    language TEXT NOT NULL, date TEXT, scope TEXT NOT NULL, context TEXT NOT NULL);
 CREATE TABLE sentences(
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, block_id TEXT NOT NULL,
     block_type TEXT NOT NULL, section TEXT NOT NULL, sentence_id TEXT NOT NULL,
     position INTEGER NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL,
     header TEXT, cells TEXT, header_row INTEGER NOT NULL DEFAULT 0, lead INTEGER NOT NULL,
-    tokens TEXT NOT NULL);
+    intro TEXT NOT NULL, inner TEXT NOT NULL, outer TEXT NOT NULL, tokens TEXT NOT NULL);
 CREATE INDEX sentences_slug ON sentences(slug);
 CREATE VIRTUAL TABLE fts USING fts5(body, section, scope, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 """
 _ROW_COLUMNS = (
     "s.id, s.slug, r.title, r.year, r.language, s.block_id, s.block_type, s.section, "
-    "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.lead, s.tokens"
+    "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.lead, s.intro, s.inner, s.outer"
 )
 #: BM25 column weights: body, section path, scope (scope tokens never rank).
 BM25_WEIGHTS = (1.0, 0.35, 0.0)
@@ -115,8 +115,10 @@ class Row:
     header: tuple[str, ...]
     cells: tuple[str, ...]
     header_row: bool
-    lead: bool  # the first sentence after a heading
-    tokens: frozenset[str]
+    lead: bool  # the first sentence after a heading, or of a list item
+    intro: str  # for list items: the sentence introducing the list ("…存在一些不足："), normalised
+    inner: str  # the innermost heading, normalised
+    outer: str  # the outer headings, normalised
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,7 @@ class ReportInfo:
     language: str
     date: str | None
     scope: str  # the report's own scope token
-
-    @property
-    def title_norm(self) -> str:
-        return normalize(self.title)
+    context: str  # normalised title, publisher and source: who and where the report is about
 
 
 @dataclass(frozen=True)
@@ -166,12 +165,18 @@ def language_token(language: str) -> str:
 
 def _report_rows(report: Report) -> list[tuple[object, ...]]:
     """(block_id, type, section json, sentence id, position, text, norm, header, cells,
-    header_row, lead, tokens, section tokens) for each sentence of ``report``."""
+    header_row, lead, intro, inner, outer, tokens, section tokens) for each sentence."""
     out: list[tuple[object, ...]] = []
     stack: list[tuple[int, str, str]] = []
     position = 0
     after_heading = False
+    previous = None
     for block in report.blocks:
+        intro = ""
+        if block.type == "list" and previous is not None and previous.type == "paragraph":
+            last = previous.sentences[-1].text.strip() if previous.sentences else ""
+            intro = normalize(last) if last.endswith((":", "：")) else ""
+        previous = block
         lead = after_heading and block.type != "heading"
         after_heading = block.type == "heading"
         if block.type == "heading" and block.level is not None:
@@ -180,7 +185,10 @@ def _report_rows(report: Report) -> list[tuple[object, ...]]:
             stack.append((block.level, block.text, block.id))
         section = [[title, block_id] for _, title, block_id in stack]
         section_tokens = " ".join(tokens(" ".join(title for _, title, _ in stack)))
+        inner = normalize(stack[-1][1]) if stack else ""
+        outer = normalize(" ".join(title for _, title, _ in stack[:-1]))
         offset = 1 if block.type == "table" and block.header else 0
+        item_heads = {item[0].id for item in block.items if item}
         for i, sentence in enumerate(block.sentences):
             header = cells = None
             header_row = 0
@@ -202,7 +210,10 @@ def _report_rows(report: Report) -> list[tuple[object, ...]]:
                     header,
                     cells,
                     header_row,
-                    int(lead and i == 0),
+                    int((lead and i == 0) or sentence.id in item_heads),
+                    intro,
+                    inner,
+                    outer,
                     " ".join(tokens(sentence.text)),
                     section_tokens,
                 )
@@ -421,17 +432,26 @@ class SearchIndex:
             + ([year_token(meta.year)] if meta.year else [])
         )
         conn.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (report.slug, digest, meta.title, meta.year, meta.language, meta.date, scope),
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report.slug,
+                digest,
+                meta.title,
+                meta.year,
+                meta.language,
+                meta.date,
+                scope,
+                normalize(" ".join(filter(None, (meta.title, meta.publisher, meta.source)))),
+            ),
         )
         ids = range(next_id + 1, next_id + 1 + len(rows))
         conn.executemany(
-            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, report.slug, *row[:12]) for i, row in zip(ids, rows, strict=True)],
+            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, report.slug, *row[:15]) for i, row in zip(ids, rows, strict=True)],
         )
         conn.executemany(
             "INSERT INTO fts(rowid, body, section, scope) VALUES (?, ?, ?, ?)",
-            [(i, row[11], row[12], scope) for i, row in zip(ids, rows, strict=True)],
+            [(i, row[14], row[15], scope) for i, row in zip(ids, rows, strict=True)],
         )
         return next_id + len(rows)
 
@@ -451,9 +471,9 @@ class SearchIndex:
             return found
         with self.reading() as conn:
             rows = conn.execute(
-                "SELECT slug, title, year, language, date, scope FROM reports"
+                "SELECT slug, title, year, language, date, scope, context FROM reports"
             ).fetchall()
-        info = {r[0]: ReportInfo(r[0], r[1], r[2], r[3], r[4], r[5].split()[0]) for r in rows}
+        info = {r[0]: ReportInfo(r[0], r[1], r[2], r[3], r[4], r[5].split()[0], r[6]) for r in rows}
         cache["reports"] = info
         return info
 
@@ -480,6 +500,18 @@ class SearchIndex:
         df = int(row[0]) if row else 0
         cache[key] = df
         return df
+
+    def substring_frequency(self, conn: sqlite3.Connection, needle: str) -> int:
+        """In how many sentences the normalised text contains ``needle`` (cached)."""
+        cache = self._cached()
+        key = "sf:" + needle
+        found = cache.get(key)
+        if isinstance(found, int):
+            return found
+        sql = "SELECT count(*) FROM sentences WHERE instr(norm, ?) > 0"
+        count = int(conn.execute(sql, (needle,)).fetchone()[0])
+        cache[key] = count
+        return count
 
     @staticmethod
     def match(
@@ -557,5 +589,7 @@ def _row(r: tuple[object, ...]) -> Row:
         cells=strings(r[13]),
         header_row=bool(r[14]),
         lead=bool(r[15]),
-        tokens=frozenset(str(r[16]).split()),
+        intro=str(r[16]),
+        inner=str(r[17]),
+        outer=str(r[18]),
     )

@@ -9,7 +9,7 @@ nothing at all.
 
 Ranking
 -------
-Candidates are the best 300 rows by FTS5 BM25 over the body and section
+Candidates are the best 120 rows by FTS5 BM25 over the body and section
 columns (any query token), plus — for CJK terms of one or two characters,
 which jieba may have kept inside a longer word — rows whose text contains the
 term (see :mod:`kiosk.search.index`). Each candidate then scores::
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from kiosk.search._lexicon import QUESTION_WORDS, SYNONYMS
 from kiosk.search._text import (
     MAX_QUERY_CHARS,
+    contains,
     fts_any,
     has_cjk,
     is_cjk_char,
@@ -48,7 +49,8 @@ from kiosk.search._text import (
 )
 from kiosk.search.index import Row, SearchIndex
 
-CANDIDATES = 300
+CANDIDATES = 120
+SUBSTRING_CANDIDATES = 60
 SNIPPET_CHARS = 160
 SYNONYM_CREDIT = 0.8
 PART_CREDIT = 0.7
@@ -155,6 +157,10 @@ class SearchResults(list[Hit]):
         return self.query.message(language)
 
 
+def _short_cjk(word: str) -> bool:
+    return len(word) <= 2 and all(is_cjk_char(ch) for ch in word)
+
+
 def _is_question_word(word: str) -> bool:
     return word in QUESTION_WORDS or bool(_COUNT_WORD.match(word))
 
@@ -167,6 +173,8 @@ def make_term(word: str, synonyms: bool = True) -> Term:
         for sub in dict.fromkeys(tokens(word))
         if sub != word and len(sub) >= 2 and not _is_question_word(sub)
     ]
+    if len(parts) < 2:  # one part alone (下一步 → 一步) says little about the word
+        parts = []
     return Term(word, tuple(SYNONYMS.get(word, ())), tuple(parts))
 
 
@@ -202,22 +210,15 @@ def parse_query(q: object, *, question: bool = False, synonyms: bool = True) -> 
     return Query(raw[:MAX_QUERY_CHARS], text, terms, reason, truncated, language)
 
 
-def contains(alternative: str, row_norm: str, row_tokens: frozenset[str]) -> bool:
-    """Whether a sentence (normalised text, tokens) contains ``alternative``."""
-    if _ASCII.match(alternative):
-        return alternative in row_tokens
-    return alternative in row_norm
-
-
-def term_credit(term: Term, norm: str, row_tokens: frozenset[str] = frozenset()) -> float:
+def term_credit(term: Term, norm: str) -> float:
     """1 when the term itself is in the text, 0.8 for a synonym, 0.7 × the share of its
     parts that are, else 0."""
-    if contains(term.word, norm, row_tokens):
+    if contains(term.word, norm):
         return 1.0
-    if any(contains(a, norm, row_tokens) for a in term.synonyms):
+    if any(contains(a, norm) for a in term.synonyms):
         return SYNONYM_CREDIT
     if term.parts:
-        present = sum(any(contains(a, norm, row_tokens) for a in part) for part in term.parts)
+        present = sum(any(contains(a, norm) for a in part) for part in term.parts)
         return PART_CREDIT * present / len(term.parts)
     return 0.0
 
@@ -235,6 +236,8 @@ def term_weights(
             if term.word in toks
             else min(index.document_frequency(conn, t) for t in toks)
         )
+        if _short_cjk(term.word):  # often inside longer words: count where it occurs
+            df = max(df, index.substring_frequency(conn, term.word))
         out.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
     return out
 
@@ -258,8 +261,8 @@ def candidates(
     if expression:
         found.update(index.match(conn, expression, scope, limit))
     for term in terms:
-        if len(term.word) <= 2 and all(is_cjk_char(ch) for ch in term.word):
-            for rowid in index.substring_matches(conn, term.word, slugs, limit):
+        if _short_cjk(term.word):
+            for rowid in index.substring_matches(conn, term.word, slugs, SUBSTRING_CANDIDATES):
                 found.setdefault(rowid, 0.0)
     return found
 
@@ -301,13 +304,10 @@ def _score(
     phrase: str,
 ) -> float:
     total = sum(weights) or 1.0
-    credits = [term_credit(t, row.norm, row.tokens) for t in terms]
+    credits = [term_credit(t, row.norm) for t in terms]
     coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / total
-    heading = normalize(" ".join(row.section))
-    heading_tokens = frozenset(tokens(heading))
-    in_heading = sum(1 for t in terms if term_credit(t, heading, heading_tokens)) / max(
-        len(terms), 1
-    )
+    heading = f"{row.outer} {row.inner}"
+    in_heading = sum(1 for t in terms if term_credit(t, heading)) / max(len(terms), 1)
     score = (bm25 / best if bm25 < 0 else 0.0) + coverage + 0.3 * in_heading
     if all(credits):
         score += 0.5

@@ -51,6 +51,8 @@ def start_server(tmp: Path, **env: str) -> Server:
     content = tmp / "content"
     if not content.exists():
         shutil.copytree(ROOT / "content", content)
+        for extra in (ROOT / "tests" / "browser" / "fixtures").glob("*.md"):
+            shutil.copy(extra, content / extra.name)
     port = _free_port()
     environ = {
         **os.environ,

@@ -56,13 +56,17 @@
     function anchor() {
       var $all = $pages.querySelectorAll(".kiosk-sentence, tr[id]");
       for (var i = 0; i < $all.length; i++) {
-        if (pageOf($all[i]) >= page) return $all[i];
+        var n = pageOf($all[i]);
+        if (n === page) return $all[i];
+        if (n > page) break;
       }
       return null;
     }
 
+    var $kept = null;
     function relayout() {
-      var $keep = anchor();
+      var $keep = $kept || anchor();
+      $kept = null;
       layout();
       show($keep ? pageOf($keep) : page);
     }
@@ -110,8 +114,19 @@
       var $el = id && document.getElementById(id);
       if ($el && $pages.contains($el)) show(pageOf($el));
     });
+    // Settings are about to change the layout: remember what the reader sees.
+    document.addEventListener("kiosk:before-relayout", function () { $kept = anchor(); });
     document.addEventListener("kiosk:relayout", relayout);
     window.addEventListener("resize", relayout);
+    // The bottom bar grows when the player shows its controls: pages must shrink with it.
+    var $bottomBar = document.querySelector(".kiosk-bottom-bar");
+    if ($bottomBar && window.ResizeObserver) {
+      var barHeight = $bottomBar.getBoundingClientRect().height;
+      new ResizeObserver(function () {
+        var h = $bottomBar.getBoundingClientRect().height;
+        if (Math.abs(h - barHeight) > 1) { barHeight = h; relayout(); }
+      }).observe($bottomBar);
+    }
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(relayout);
     layout();
     var hash = location.hash.slice(1);

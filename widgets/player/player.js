@@ -67,6 +67,7 @@
       $main.textContent = playing ? labels.pause : (started ? labels.resume : labels.play);
       $main.setAttribute("aria-pressed", String(playing));
       document.documentElement.classList.toggle("kiosk-speaking", started);
+      $root.classList.toggle("kiosk-player--started", started || sentences.length > 0);
       if (sentences.length && started) {
         say(labels.status.replace("%(n)s", String(index + 1)).replace("%(total)s", String(sentences.length)));
       }

@@ -36,6 +36,14 @@
     var $panel = document.getElementById("kiosk-settings");
     toggle(!!$panel && $panel.hidden);
   });
+  // A touch outside the open panel closes it (the page underneath stays as it was).
+  document.addEventListener("pointerdown", function (e) {
+    var $panel = document.getElementById("kiosk-settings");
+    var $t = e.target instanceof Element ? e.target : null;
+    if (!$panel || $panel.hidden || !$t || document.body.classList.contains("kiosk-page--settings")) return;
+    if ($panel.contains($t) || $t.closest(".kiosk-js-settings-open")) return;
+    toggle(false);
+  }, true);
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") {
       var $panel = document.getElementById("kiosk-settings");
