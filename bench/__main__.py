@@ -1,28 +1,29 @@
-"""Run every benchmark and print one table. Figures, not assertions."""
+"""`make bench`: every benchmark in one run, so ratios hold on a noisy machine.
+
+Prints one line per figure as it goes, and the whole table at the end. All
+servers run on loopback; every load is bounded in time.
+"""
 
 from __future__ import annotations
 
+import gzip
+import shutil
 import statistics
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from starlette.testclient import TestClient
+from bench.server import ROOT, peak_rss_mb, serve, wrk
 
-from kiosk.app import create_app
-from kiosk.content.importer import import_file
-from kiosk.content.library import load_library
-from kiosk.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "content_cases" / "kundulun-2013" / "source.txt"
 ROWS: list[tuple[str, str]] = []
+SLUG = "kundulun-2013-report"
 
 
 def row(name: str, value: str) -> None:
     ROWS.append((name, value))
-    print(f"{name:<55} {value}", flush=True)
+    print(f"  {name:<58} {value}", flush=True)
 
 
 def timed(fn: Callable[[], object], repeat: int = 20) -> list[float]:
@@ -38,29 +39,157 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms"
 
 
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=60) as r:
+        return bytes(r.read())
+
+
 def generate_library(folder: Path, n: int) -> None:
-    seed = (ROOT / "content" / "kundulun-2013-report.md").read_text(encoding="utf-8")
+    seed = (ROOT / "content" / f"{SLUG}.md").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         text = seed.replace("2013", str(1990 + i % 40)).replace("429条", f"{i}条")
         (folder / f"report-{i:04d}.md").write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    row("import the seed page", ms(timed(lambda: import_file(SEED))))
-    content = ROOT / "content"
-    row("load the bundled content", ms(timed(lambda: load_library(content, 5 << 20))))
-    with tempfile.TemporaryDirectory() as tmp:
-        generate_library(Path(tmp), 1000)
-        row("load 1,000 generated reports", ms(timed(lambda: load_library(Path(tmp), 5 << 20), 3)))
-    settings = Settings({"content_dir": str(content), "reload_interval": 0}, environ={})
-    with TestClient(create_app(settings)) as client:
-        page = "/reports/kundulun-2013-report"
-        row("render the report page (in-process)", ms(timed(lambda: client.get(page), 50)))
-        row(
-            "render the report JSON (in-process)", ms(timed(lambda: client.get(page + ".json"), 50))
-        )
-        row("report page size", f"{len(client.get(page).content):,} bytes")
+def env_for(content: Path, cache: Path, **extra: str) -> dict[str, str]:
+    return {
+        "KIOSK_CONTENT_DIR": str(content),
+        "KIOSK_CACHE_DIR": str(cache),
+        "KIOSK_SPEECH_PREBUILD": "0",
+        "KIOSK_RELOAD_INTERVAL": "0",
+        **extra,
+    }
 
+
+def content_section() -> None:
+    from kiosk.content.importer import import_file
+    from kiosk.content.library import load_library
+
+    print("content")
+    seed = ROOT / "tests" / "content_cases" / "kundulun-2013" / "source.txt"
+    row("import the seed page", ms(timed(lambda: import_file(seed))))
+    row("load the bundled content", ms(timed(lambda: load_library(ROOT / "content", 5 << 20))))
+
+
+def http_section(tmp: Path) -> None:
+    print("http (wrk, 50 connections, 10 s each, one worker)")
+    env = env_for(ROOT / "content", tmp / "cache-http")
+    with serve("bench.bare:create") as bare:
+        floor = wrk(bare.url + "/")
+    with serve("bench.apps:kiosk", env) as kiosk:
+        page = wrk(f"{kiosk.url}/reports/{SLUG}")
+        twin = wrk(f"{kiosk.url}/reports/{SLUG}.json")
+    row(
+        "bare Starlette endpoint",
+        f"{floor.requests_per_second:,.0f} req/s, p99 {floor.p99_ms:.1f} ms",
+    )
+    row(
+        "report page",
+        f"{page.requests_per_second:,.0f} req/s, p99 {page.p99_ms:.1f} ms, {page.errors} errors",
+    )
+    row("report JSON twin", f"{twin.requests_per_second:,.0f} req/s, p99 {twin.p99_ms:.1f} ms")
+    row(
+        "report page / bare endpoint (aim ≥ 0.5)",
+        f"{page.requests_per_second / floor.requests_per_second:.2f}",
+    )
+
+
+def weight_section(tmp: Path) -> None:
+    print("page weight")
+    env = env_for(ROOT / "content", tmp / "cache-weight", KIOSK_KIOSK_MODE="1")
+    with serve("bench.apps:kiosk", env) as kiosk:
+        html = get(f"{kiosk.url}/reports/{SLUG}")
+        text = html.decode()
+        urls = [u for u in __import__("re").findall(r'(?:href|src)="(/assets/[^"]+)"', text)]
+        parts = [html] + [get(kiosk.url + u) for u in urls]
+    raw = sum(len(p) for p in parts)
+    zipped = sum(len(gzip.compress(p, 6)) for p in parts)
+    row(
+        "kiosk report page: HTML + CSS + JS",
+        f"{raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzipped (aim ≤ 60)",
+    )
+
+
+def startup_section(tmp: Path) -> None:
+    print("cold start and memory")
+    with serve("bench.apps:kiosk", env_for(ROOT / "content", tmp / "c1")) as small:
+        get(f"{small.url}/reports/{SLUG}")
+        row("cold start to first request, bundled content", f"{small.started_in:.2f} s")
+    library = tmp / "library"
+    generate_library(library, 1000)
+    with serve("bench.apps:kiosk", env_for(library, tmp / "c2")) as big:
+        for i in range(0, 1000, 50):
+            get(f"{big.url}/reports/report-{i:04d}")
+        get(f"{big.url}/")
+        row("cold start to first request, 1,000 reports", f"{big.started_in:.2f} s")
+        row("peak RSS with 1,000 reports (aim ≤ 200 MB)", f"{peak_rss_mb(big.process.pid):.0f} MB")
+
+
+def speech_section(tmp: Path) -> None:
+    from kiosk.content.library import load_library
+    from kiosk.speech.engine import create_engine, wav_duration
+    from kiosk.speech.service import SpeechService
+
+    print("speech")
+    env = env_for(ROOT / "content", tmp / "cache-speech")
+    with serve("bench.apps:kiosk", env) as kiosk:
+        import json
+
+        data = json.loads(get(f"{kiosk.url}/reports/{SLUG}/speech.json"))
+        first = kiosk.url + data["sentences"][0]["audio"]["wav"]
+        t = time.perf_counter()
+        get(first)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        get(first)
+        warm = time.perf_counter() - t
+    row("time to first audio, cold (synthesis)", f"{cold * 1000:.0f} ms")
+    row("time to first audio, warm (cached)", f"{warm * 1000:.1f} ms")
+    report = load_library(ROOT / "content", 5 << 20).reports[SLUG]
+    service = SpeechService(create_engine("pyttsx3"), tmp / "cache-whole")
+    try:
+        plan = service.utterances(report)
+        t = time.perf_counter()
+        for utt in plan:
+            service.synthesize(utt)
+        whole = time.perf_counter() - t
+        seconds = sum(wav_duration(service.path(u, "wav")) for u in plan)
+        wav_bytes = sum(service.path(u, "wav").stat().st_size for u in plan)
+        t = time.perf_counter()
+        for utt in plan:
+            service.synthesize(utt, "mp3")
+        mp3_time = time.perf_counter() - t
+        mp3_bytes = sum(service.path(u, "mp3").stat().st_size for u in plan)
+    finally:
+        service.close()
+    row(
+        "whole seed report, WAV synthesis",
+        f"{whole:.2f} s for {len(plan)} sentences, {seconds / 60:.1f} min of audio",
+    )
+    row("whole seed report, MP3 encoding", f"{mp3_time:.2f} s")
+    row("WAV bytes per second of audio", f"{wav_bytes / seconds / 1000:.1f} kB/s")
+    row("MP3 bytes per second of audio", f"{mp3_bytes / seconds / 1000:.1f} kB/s")
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+    try:
+        content_section()
+        http_section(tmp)
+        weight_section(tmp)
+        startup_section(tmp)
+        speech_section(tmp)
+        for extra in EXTRA_SECTIONS:
+            extra(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| benchmark | result |\n| --- | --- |")
+    for name, value in ROWS:
+        print(f"| {name} | {value} |")
+
+
+EXTRA_SECTIONS: list[Callable[[Path], None]] = []
 
 if __name__ == "__main__":
     main()

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import anyio
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
+from kiosk.security import SecurityMiddleware
 from kiosk.settings import Settings
 from kiosk.speech.engine import SpeechError, create_engine
 from kiosk.speech.service import SpeechService
@@ -99,6 +103,15 @@ def make_templates() -> Jinja2Templates:
         i18n.jinja_gettext, i18n.jinja_ngettext, newstyle=True
     )
     env.globals["asset"] = asset_url
+
+    @lru_cache(maxsize=512)
+    def closed_settings_panel(p: prefs.Prefs, next_url: str) -> Markup:
+        """The settings panel is on every page and the same for the same settings
+        and page: render it once (it is the largest part of a page's template)."""
+        panel = env.get_template("_settings_panel.html")
+        return Markup(panel.render(prefs=p, lang=p.lang, next_url=next_url, open=False))
+
+    env.globals["closed_settings_panel"] = closed_settings_panel
     env.globals["asset_path"] = lambda path: f"/assets/{path}"
     return Jinja2Templates(env=env, context_processors=[_context])
 
@@ -163,10 +176,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes(),
         lifespan=lifespan,
         exception_handlers={HTTPException: views.http_error},
+        middleware=[Middleware(SecurityMiddleware, max_body=settings.max_body_bytes)],
     )
     app.state.settings = settings
     app.state.store = store
     app.state.speech = speech
+    app.state.body_cache = OrderedDict()
+    app.state.page_cache = OrderedDict()
     app.state.templates = make_templates()
     app.state.bundles = {kind: bundle.build(kind, ASSETS, WIDGETS) for kind in ("css", "js")}
     return app

@@ -34,8 +34,8 @@ two neighbouring characters; a random string passes it 1 time in 32 and must
 then also name an existing report (30 bits) and valid preferences. The code is
 canonical: one (report, position, prefs, spoken) gives exactly one code.
 
-A sentence code is 16 characters (17–18 when the id has a ``-N`` suffix), a
-report without a position 10 characters.
+A code is 16 characters for a sentence or block id, 17 for ids ending
+``-2`` … ``-7``, 18 for ``-8`` … ``-15``; 10 for a report without a position.
 
 The code carries no secret: anyone can make one. It cannot do harm — it can
 only point at an existing report and an existing id with valid settings, and
@@ -70,14 +70,15 @@ MAX_CODE_LENGTH = 32
 KIND_NONE, KIND_SENTENCE, KIND_BLOCK = 0, 1, 2
 _KIND_PREFIX = {KIND_SENTENCE: "s", KIND_BLOCK: "b"}
 _PREFIX_KIND = {v: k for k, v in _KIND_PREFIX.items()}
-_POSITION = re.compile(r"^([sb])-([0-9a-f]{8})(?:-([1-9][0-9]{0,4}))?$")
+_POSITION = re.compile(r"([sb])-([0-9a-f]{8})(?:-([1-9][0-9]{0,4}))?")
 _MAX_ORDINAL = 1 << 16
 
 SLUG_BITS, PREFS_BITS, HASH_BITS = 30, 9, 32
 
-#: The value tables of prefs format 1. Never reorder them: codes already
-#: printed or shown would change meaning. New values go at the end (and need
-#: a new format when a table outgrows its share of the 9 bits).
+#: The value tables of prefs format 1. Changing one (even adding a value at the
+#: end) changes the packing of every code, so it needs a new FORMAT_VERSION:
+#: old codes then fail the check (31 times in 32) instead of being misread.
+#: Keep these tables to read codes already printed.
 SIZES_V1 = (1, 2, 3, 4, 5)
 SCHEMES_V1 = ("default", "dark", "light", "blue", "yellow")
 SPACINGS_V1 = ("15", "18", "20")
@@ -108,7 +109,7 @@ def slug_hash(slug: str) -> int:
 
 def parse_position(position: str) -> tuple[int, int, int] | None:
     """``s-1a2b3c4d-2`` → (kind, 32-bit hash, ordinal); None when not an id we know."""
-    m = _POSITION.match(position)
+    m = _POSITION.fullmatch(position)
     if m is None:
         return None
     ordinal = int(m.group(3)) if m.group(3) else 1

@@ -78,13 +78,22 @@ class _KioskSvg(qrcode.image.svg.SvgPathFillImage):
             self.path.attrib.pop("id", None)
 
 
+def _host_port(netloc_host: str | None, port: int | None) -> str:
+    host = (netloc_host or "").lower()
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    return f"{host}:{port}"
+
+
 def _same_origin_under(url: str, base: str) -> bool:
-    if not base:
+    if not base or not base.strip():
         return False
     b, u = urlsplit(base.strip()), urlsplit(url)
     if b.scheme.lower() not in ("http", "https") or not b.hostname:
         return False
-    if u.scheme.lower() != b.scheme.lower() or u.netloc.lower() != b.netloc.lower():
+    if u.scheme.lower() != b.scheme.lower():
+        return False
+    if _host_port(u.hostname, u.port) != _host_port(b.hostname, b.port):
         return False
     prefix = b.path.rstrip("/") + "/"
     return u.path.startswith(prefix) and ".." not in u.path.split("/")
@@ -94,12 +103,14 @@ def is_allowed(url: str, allowed_bases: Sequence[str]) -> bool:
     """Whether ``url`` is an http(s) URL on the host of one of ``allowed_bases`` and under its path."""
     if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH or _UNSAFE.search(url):
         return False
+    if isinstance(allowed_bases, str):  # one base given as a string, not a list
+        allowed_bases = (allowed_bases,)
     try:
         parts = urlsplit(url)
         if parts.username is not None or parts.password is not None or parts.fragment:
             return False
         return any(_same_origin_under(url, base) for base in allowed_bases)
-    except ValueError:
+    except (ValueError, UnicodeError):
         return False
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import bundle, views
+from kiosk import bundle, qr_views, views
 from kiosk.app import ASSETS
 
 
@@ -18,6 +18,9 @@ def routes() -> list[BaseRoute]:
         Route("/reports/{slug}", views.report_page, name="report"),
         Route("/reports/{slug}/speech.json", views.speech_json, name="speech_json"),
         Route("/audio/{slug}/{speed}/{sentence}.{fmt}", views.audio, name="audio"),
+        Route("/r/{code}", qr_views.handoff_redirect, name="handoff"),
+        Route("/R/{code}", qr_views.handoff_redirect, name="handoff_upper"),
+        Route("/qr/{slug}.svg", qr_views.report_qr_svg, name="report_qr"),
         Route("/settings", views.settings_page, methods=["GET"], name="settings"),
         Route("/settings", views.settings_update, methods=["POST"], name="settings_update"),
         Route("/help", views.help_page, name="help"),

@@ -57,6 +57,11 @@ SETTINGS: tuple[Setting, ...] = (
         5 * 1024 * 1024,
         "Largest content file accepted, in bytes; larger files are rejected and reported.",
     ),
+    Setting(
+        "max_body_bytes",
+        64 * 1024,
+        "Largest request body accepted, in bytes; larger requests get 413.",
+    ),
     Setting("idle_timeout", 90, "Seconds without input before the kiosk asks '还在阅读吗?'."),
     Setting(
         "idle_countdown",

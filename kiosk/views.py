@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -17,6 +20,7 @@ from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext, pick_language
+from kiosk.qr_views import handoff_qr
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
@@ -43,6 +47,41 @@ def _report_summary(report: Report) -> dict[str, object]:
     }
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def cached_page(handler: Handler) -> Handler:
+    """Keep rendered pages: a page depends only on its URL, the visitor's reading
+    settings and the content, so the same three give the same bytes. The cache is
+    dropped whenever the content library is replaced."""
+
+    async def wrapper(request: Request) -> Response:
+        library = _library(request)
+        cache: OrderedDict[tuple[object, ...], tuple[Library, Response]] = (
+            request.app.state.page_cache
+        )
+        key = (
+            handler.__name__,
+            request.url.path,
+            request.url.query,
+            reader_prefs(request).encode(),
+        )
+        hit = cache.get(key)
+        if hit is not None and hit[0] is library:
+            cache.move_to_end(key)
+            return hit[1]
+        response = await handler(request)
+        if response.status_code == 200:
+            cache[key] = (library, response)
+            while len(cache) > 512:
+                cache.popitem(last=False)
+        return response
+
+    wrapper.__name__ = handler.__name__
+    return wrapper
+
+
+@cached_page
 async def home(request: Request) -> Response:
     """The kiosk's start screen; elsewhere the list of reports."""
     library = _library(request)
@@ -51,6 +90,7 @@ async def home(request: Request) -> Response:
     return template(request, "home.html", {"groups": library.by_year()})
 
 
+@cached_page
 async def library_page(request: Request) -> Response:
     return template(request, "home.html", {"groups": _library(request).by_year()})
 
@@ -60,9 +100,35 @@ async def home_json(request: Request) -> Response:
     return JSONResponse({"reports": [_report_summary(r) for r in library.newest_first()]})
 
 
+def _report_body(request: Request, report: Report, lang: str) -> Markup:
+    """The table of contents and the text: the same for every visitor, so rendered
+    once per report and language and kept (the page around it is per visitor)."""
+    cache: OrderedDict[tuple[int, str], tuple[Report, Markup]] = request.app.state.body_cache
+    key = (id(report), lang)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is report:
+        cache.move_to_end(key)
+        return hit[1]
+    env = request.app.state.templates.env
+    body = Markup(env.get_template("_report_body.html").render(report=report, lang=lang))
+    cache[key] = (report, body)
+    while len(cache) > 128:
+        cache.popitem(last=False)
+    return body
+
+
+@cached_page
 async def report_page(request: Request) -> Response:
     report = _report(request)
-    return template(request, "report.html", {"report": report})
+    lang = reader_prefs(request).lang
+    context = {
+        "report": report,
+        "body": _report_body(request, report, lang),
+        "handoff": handoff_qr(request, report),
+        "from_kiosk": request.query_params.get("from") == "kiosk",
+        "speak": request.query_params.get("speak") == "1",
+    }
+    return template(request, "report.html", context)
 
 
 async def report_json(request: Request) -> Response:

@@ -156,7 +156,8 @@ def test_large_ordinals_round_trip() -> None:
 @pytest.mark.parametrize(
     "position",
     ["", "kiosk-toc", "s-1a2b3c4", "s-1A2B3C4D", "s-1a2b3c4d-1", "s-1a2b3c4d-01", "x-1a2b3c4d",
-     "s-1a2b3c4d-2-3", "s-1a2b3c4d-999999", "s-1a2b3c4d-70000", "s-1a2b3c4d ", "#s-1a2b3c4d"],
+     "s-1a2b3c4d-2-3", "s-1a2b3c4d-999999", "s-1a2b3c4d-70000", "s-1a2b3c4d ", "#s-1a2b3c4d",
+     "s-1a2b3c4d\n"],
 )  # fmt: skip
 def test_encode_refuses_what_is_not_an_id(position: str) -> None:
     with pytest.raises(ValueError):

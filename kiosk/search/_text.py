@@ -32,6 +32,7 @@ MAX_QUERY_CHARS = 200
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
+_NON_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 #: Control (Cc, but whitespace, which \s turns into spaces), format (Cf) and private-use
@@ -159,3 +160,15 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
             out.append(n)
             origin.append(i)
     return "".join(out), origin
+
+
+def cjk_chars(norm: str) -> str:
+    """The CJK characters of normalised text, space-separated, any other run as ``x``:
+    ``公开 393条`` → ``公 开 x 条``. Indexed, the phrase ``"公 开"`` then finds the
+    substring 公开 exactly, at full-text-index speed."""
+    return " ".join(_NON_CJK.sub("x", norm))
+
+
+def cjk_phrase(needle: str) -> str:
+    """FTS5 phrase for a CJK needle in the :func:`cjk_chars` column."""
+    return '"' + " ".join(ch for ch in needle if is_cjk_char(ch)) + '"'

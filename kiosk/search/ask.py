@@ -14,6 +14,9 @@ from :data:`kiosk.search._lexicon.SYNONYMS` (打官司 → 诉讼/起诉, 花钱
 * a year (2013年) that is the year of some report restricts the answer to those
   reports (when the library holds several years); other years stay words;
 * ``slug`` restricts the answer to one report (a visitor asking from a report page);
+* a place name of some reports (石桥县, or just 石桥; taken from the titles,
+  publishers and sources) restricts it to those reports, and is kept whole
+  when segmenting (jieba would cut 石桥县下一步 as 石桥/县下/一步);
 * 多少 / 几 / 百分之 / 比例 / 率 / how many make it a *number question*, and
   多少条 / 几个 / … name the unit (条, 件, 个, 人, 元, %; 人 also matches 名 and 人次);
 * 问题 / 不足 ask for *problems*, 措施 / 改进 / 打算 / 计划 / 下一步 for *plans*.
@@ -27,7 +30,9 @@ and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
     match   = Σ w·c(sentence) / Σ w                         0 … 1
             + Σ over words not in the sentence of
               w·max(0.8·c(innermost heading or list intro),
-                    0.5·c(outer headings), 0.7·c(report title, publisher, source)) / Σ w
+                    0.5·c(outer headings)) / Σ w
+              (a word of the report's title, publisher or source — its place,
+              its year — counts 1 for every sentence of that report)
     score   = match + 0.1 · bm25 / best bm25
             + number question: +0.15 if the sentence has a number or says
               none (未/无/没有/零), +0.15 more if a number stands before an asked
@@ -58,8 +63,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kiosk.search import _lexicon as lex
-from kiosk.search._text import has_cjk
-from kiosk.search.index import ReportInfo, Row, SearchIndex
+from kiosk.search._text import contains, has_cjk
+from kiosk.search.index import ReportInfo, Row, SearchIndex, year_token
 from kiosk.search.query import (
     Query,
     Term,
@@ -176,25 +181,21 @@ class _Intent:
 
 def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Answer:
     """Answer ``question`` with the best sentence of the index (see the module docstring)."""
-    query = parse_query(question, question=True)
+    reports = index.reports()
+    places = tuple(p for r in reports.values() for p in r.places)
+    query = parse_query(question, question=True, keep=places)
     lang = query.language
     if query.reason:
         return Answer(query.raw, False, None, (), 0.0, query.message(lang), (), query.reason, lang)
-    reports = index.reports()
     intent = _intent(query, [r.context for r in reports.values()])
     slugs = _scope(intent, reports, slug)
     terms = intent.terms
     if not terms or not slugs:
         return _not_found(query, [], reports)
-    scope = [reports[s].scope for s in slugs] if len(slugs) < len(reports) else []
-    named = _named_reports(terms, [reports[s] for s in slugs])
+    slugs = _named_reports(terms, [reports[s] for s in slugs]) or slugs
     with index.reading() as conn:
         weights = term_weights(index, conn, terms)
-        found = candidates(index, conn, terms, scope=scope, slugs=slugs if scope else ())
-        if named:  # a place named in the question: make sure its report's rows compete
-            scoped = [reports[s].scope for s in named]
-            for rowid, bm25 in candidates(index, conn, terms, scope=scoped, slugs=named).items():
-                found.setdefault(rowid, bm25)
+        found = candidates(index, conn, terms, scope=_scope_tokens(slugs, reports))
         rows = index.rows(conn, found)
     newest = max((r.year or 0 for r in reports.values()), default=0)
     best_bm25 = min((b for b in found.values() if b < 0), default=-1.0)
@@ -255,16 +256,28 @@ def _merge_title_words(terms: list[Term], text: str, titles: Sequence[str]) -> l
 
 
 def _named_reports(terms: Sequence[Term], infos: Sequence[ReportInfo]) -> list[str]:
-    """Reports singled out by a question word found in their title, publisher or
-    source (a place name), when that word names only a few of the reports."""
+    """Reports whose place (昆都仑区, 昆区, 青山区; from the title, publisher or
+    source) the question names — 石桥 names 石桥县 — when it names only a few."""
     named: set[str] = set()
     for term in terms:
-        if len(term.word) < 2 or not has_cjk(term.word):
+        word = term.word
+        if len(word) < 2 or not has_cjk(word):
             continue
-        hits = {r.slug for r in infos if term.word in r.context}
+        hits = {r.slug for r in infos if any(p.startswith(word) for p in r.places)}
         if 0 < len(hits) < len(infos) and len(hits) <= MAX_NAMED:
             named |= hits
     return sorted(named)
+
+
+def _scope_tokens(slugs: Sequence[str], reports: dict[str, ReportInfo]) -> list[str]:
+    """FTS scope tokens for ``slugs``: none for all reports, else the reports' own
+    tokens (or, for many reports of some years, the year tokens)."""
+    if len(slugs) == len(reports):
+        return []
+    if len(slugs) <= 64:
+        return [reports[s].scope for s in slugs]
+    years = {reports[s].year for s in slugs}
+    return [year_token(y) for y in sorted(y for y in years if y)]
 
 
 def _scope(intent: _Intent, reports: dict[str, ReportInfo], slug: str | None) -> list[str]:
@@ -294,11 +307,12 @@ def _match(
         (INNER_HEADING_CREDIT, row.inner),
         (INNER_HEADING_CREDIT, row.intro),
         (OUTER_HEADING_CREDIT, row.outer),
-        (TITLE_CREDIT, title),
     )
     score = 0.0
     for term, weight in zip(terms, weights, strict=True):
         credit = term_credit(term, row.norm)
+        if credit < 1.0 and contains(term.word, title):  # the place or year of the report
+            credit = TITLE_CREDIT
         if credit < 1.0:
             for factor, text in contexts:
                 key = f"{term.word}\n{text}"

@@ -56,20 +56,25 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from kiosk.content.library import Library
 from kiosk.content.model import Report
-from kiosk.search._text import normalize, tokens
+from kiosk.search._text import cjk_chars, cjk_phrase, normalize, tokens
 
 log = logging.getLogger("kiosk.search")
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+_PLACE = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|旗|盟|镇|乡|街道)"
+)
 FILENAME = "search.sqlite3"
 
 _SCHEMA = """
@@ -82,17 +87,21 @@ CREATE TABLE sentences(
     block_type TEXT NOT NULL, section TEXT NOT NULL, sentence_id TEXT NOT NULL,
     position INTEGER NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL,
     header TEXT, cells TEXT, header_row INTEGER NOT NULL DEFAULT 0, lead INTEGER NOT NULL,
-    intro TEXT NOT NULL, inner TEXT NOT NULL, outer TEXT NOT NULL, tokens TEXT NOT NULL);
+    intro TEXT NOT NULL, inner TEXT NOT NULL, outer TEXT NOT NULL);
 CREATE INDEX sentences_slug ON sentences(slug);
-CREATE VIRTUAL TABLE fts USING fts5(body, section, scope, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE fts USING fts5(
+    body, section, scope, chars, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 """
 _ROW_COLUMNS = (
     "s.id, s.slug, r.title, r.year, r.language, s.block_id, s.block_type, s.section, "
     "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.lead, s.intro, s.inner, s.outer"
 )
-#: BM25 column weights: body, section path, scope (scope tokens never rank).
-BM25_WEIGHTS = (1.0, 0.35, 0.0)
+#: BM25 column weights: body, section path, scope and chars (these two never rank).
+BM25_WEIGHTS = (1.0, 0.35, 0.0, 0.0)
+#: Most rows BM25 ranks for one query (about 6 µs a row): beyond it, queries fetch
+#: with their rarest words only, or newest first (see :mod:`kiosk.search.query`).
+COMMON_ROWS = 8000
 
 
 @dataclass(frozen=True)
@@ -106,19 +115,40 @@ class Row:
     language: str
     block_id: str
     block_type: str
-    section: tuple[str, ...]  # titles of the enclosing headings, outermost first
-    section_ids: tuple[str, ...]  # their block ids (the anchors of the headings)
+    section_json: str  # [[heading title, heading block id], …], outermost first
     sentence_id: str
     position: int
     text: str
     norm: str
-    header: tuple[str, ...]
-    cells: tuple[str, ...]
+    header_json: str | None
+    cells_json: str | None
     header_row: bool
     lead: bool  # the first sentence after a heading, or of a list item
     intro: str  # for list items: the sentence introducing the list ("…存在一些不足："), normalised
     inner: str  # the innermost heading, normalised
     outer: str  # the outer headings, normalised
+
+    @cached_property
+    def _path(self) -> list[list[str]]:
+        return list(json.loads(self.section_json))
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        """Titles of the enclosing headings, outermost first."""
+        return tuple(title for title, _ in self._path)
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        """Block ids (anchors) of the enclosing headings."""
+        return tuple(block_id for _, block_id in self._path)
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.header_json)) if self.header_json else ()
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.cells_json)) if self.cells_json else ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +160,7 @@ class ReportInfo:
     date: str | None
     scope: str  # the report's own scope token
     context: str  # normalised title, publisher and source: who and where the report is about
+    places: tuple[str, ...] = ()  # place names in them: 昆都仑区, 昆区, 青山区
 
 
 @dataclass(frozen=True)
@@ -143,6 +174,16 @@ class SyncStats:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+
+def place_names(context: str) -> tuple[str, ...]:
+    """Place names at the head of a title, publisher or source (before 人民政府, 政府
+    or a year): ``昆都仑区人民政府2013年…`` → 昆都仑区; ``昆区政府网`` → 昆区."""
+    out: list[str] = []
+    for part in context.split(" "):
+        head = re.split(r"人民政府|政府|\d", part)[0]
+        out += _PLACE.findall(head)
+    return tuple(dict.fromkeys(out))
 
 
 def report_hash(report: Report) -> str:
@@ -165,7 +206,7 @@ def language_token(language: str) -> str:
 
 def _report_rows(report: Report) -> list[tuple[object, ...]]:
     """(block_id, type, section json, sentence id, position, text, norm, header, cells,
-    header_row, lead, intro, inner, outer, tokens, section tokens) for each sentence."""
+    header_row, lead, intro, inner, outer; then tokens, section tokens) for each sentence."""
     out: list[tuple[object, ...]] = []
     stack: list[tuple[int, str, str]] = []
     position = 0
@@ -446,12 +487,15 @@ class SearchIndex:
         )
         ids = range(next_id + 1, next_id + 1 + len(rows))
         conn.executemany(
-            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, report.slug, *row[:15]) for i, row in zip(ids, rows, strict=True)],
+            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, report.slug, *row[:14]) for i, row in zip(ids, rows, strict=True)],
         )
         conn.executemany(
-            "INSERT INTO fts(rowid, body, section, scope) VALUES (?, ?, ?, ?)",
-            [(i, row[14], row[15], scope) for i, row in zip(ids, rows, strict=True)],
+            "INSERT INTO fts(rowid, body, section, scope, chars) VALUES (?, ?, ?, ?, ?)",
+            [
+                (i, row[14], row[15], scope, cjk_chars(str(row[6])))
+                for i, row in zip(ids, rows, strict=True)
+            ],
         )
         return next_id + len(rows)
 
@@ -473,7 +517,10 @@ class SearchIndex:
             rows = conn.execute(
                 "SELECT slug, title, year, language, date, scope, context FROM reports"
             ).fetchall()
-        info = {r[0]: ReportInfo(r[0], r[1], r[2], r[3], r[4], r[5].split()[0], r[6]) for r in rows}
+        info = {
+            r[0]: ReportInfo(r[0], r[1], r[2], r[3], r[4], r[5].split()[0], r[6], place_names(r[6]))
+            for r in rows
+        }
         cache["reports"] = info
         return info
 
@@ -502,45 +549,68 @@ class SearchIndex:
         return df
 
     def substring_frequency(self, conn: sqlite3.Connection, needle: str) -> int:
-        """In how many sentences the normalised text contains ``needle`` (cached)."""
+        """In how many sentences the text contains the CJK ``needle`` (cached)."""
         cache = self._cached()
         key = "sf:" + needle
         found = cache.get(key)
         if isinstance(found, int):
             return found
-        sql = "SELECT count(*) FROM sentences WHERE instr(norm, ?) > 0"
-        count = int(conn.execute(sql, (needle,)).fetchone()[0])
+        sql = "SELECT count(*) FROM fts WHERE fts MATCH ?"
+        count = int(conn.execute(sql, (f"chars : {cjk_phrase(needle)}",)).fetchone()[0])
+        cache[key] = count
+        return count
+
+    def token_frequency(self, conn: sqlite3.Connection, token: str) -> int:
+        """In how many sentences ``token`` occurs in the words or the headings (at most)."""
+        cache = self._cached()
+        key = "tf:" + token
+        found = cache.get(key)
+        if isinstance(found, int):
+            return found
+        sql = "SELECT coalesce(sum(doc), 0) FROM fts_vocab WHERE term = ? AND col IN ('body', 'section')"
+        count = int(conn.execute(sql, (token,)).fetchone()[0])
         cache[key] = count
         return count
 
     @staticmethod
+    def _scoped(expression: str, scope: Iterable[str]) -> str:
+        scope = list(scope)
+        if not scope:
+            return expression
+        quoted = " OR ".join(f'"{s}"' for s in scope)
+        return f"scope : ({quoted}) AND ({expression})"
+
+    @classmethod
     def match(
-        conn: sqlite3.Connection, expression: str, scope: Iterable[str] = (), limit: int = 200
+        cls,
+        conn: sqlite3.Connection,
+        expression: str,
+        scope: Iterable[str] = (),
+        limit: int = 200,
+        ranked: bool = True,
     ) -> list[tuple[int, float]]:
         """(rowid, bm25) of the best ``limit`` rows matching an FTS5 ``expression``
-        built from quoted tokens only; ``scope`` tokens restrict the reports."""
-        scope = list(scope)
-        if scope:
-            quoted = " OR ".join(f'"{s}"' for s in scope)
-            expression = f"scope : ({quoted}) AND ({expression})"
+        built from quoted tokens only; ``scope`` tokens restrict the reports.
+        Unranked: the newest ``limit`` rows, with bm25 0.0."""
+        expression = cls._scoped(expression, scope)
+        if not ranked:
+            sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+            return [(int(r[0]), 0.0) for r in conn.execute(sql, (expression, limit))]
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         sql = (
             f"SELECT rowid, bm25(fts, {weights}) AS r FROM fts WHERE fts MATCH ? ORDER BY r LIMIT ?"
         )
         return [(int(a), float(b)) for a, b in conn.execute(sql, (expression, limit))]
 
-    @staticmethod
+    @classmethod
     def substring_matches(
-        conn: sqlite3.Connection, needle: str, slugs: Iterable[str] = (), limit: int = 200
+        cls, conn: sqlite3.Connection, needle: str, scope: Iterable[str] = (), limit: int = 200
     ) -> list[int]:
-        """Rowids whose normalised text contains ``needle`` (for 1–2-character terms)."""
-        slugs = list(slugs)
-        if slugs:
-            marks = ", ".join("?" for _ in slugs)
-            sql = f"SELECT id FROM sentences WHERE slug IN ({marks}) AND instr(norm, ?) > 0 LIMIT ?"
-            return [r[0] for r in conn.execute(sql, (*slugs, needle, limit))]
-        sql = "SELECT id FROM sentences WHERE instr(norm, ?) > 0 LIMIT ?"
-        return [r[0] for r in conn.execute(sql, (needle, limit))]
+        """Rowids (newest first) whose text contains the CJK ``needle`` — through the
+        character column, so a 1–2-character word is found inside any longer word."""
+        expression = cls._scoped(f"chars : {cjk_phrase(needle)}", scope)
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        return [int(r[0]) for r in conn.execute(sql, (expression, limit))]
 
     @staticmethod
     def rows(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, Row]:
@@ -567,10 +637,6 @@ class SearchIndex:
 
 
 def _row(r: tuple[object, ...]) -> Row:
-    def strings(value: object) -> tuple[str, ...]:
-        return tuple(json.loads(value)) if isinstance(value, str) else ()
-
-    path = json.loads(str(r[7]))
     return Row(
         rowid=int(r[0]),  # type: ignore[call-overload]
         slug=str(r[1]),
@@ -579,14 +645,13 @@ def _row(r: tuple[object, ...]) -> Row:
         language=str(r[4]),
         block_id=str(r[5]),
         block_type=str(r[6]),
-        section=tuple(title for title, _ in path),
-        section_ids=tuple(block_id for _, block_id in path),
+        section_json=str(r[7]),
         sentence_id=str(r[8]),
         position=int(r[9]),  # type: ignore[call-overload]
         text=str(r[10]),
         norm=str(r[11]),
-        header=strings(r[12]),
-        cells=strings(r[13]),
+        header_json=r[12] if isinstance(r[12], str) else None,
+        cells_json=r[13] if isinstance(r[13], str) else None,
         header_row=bool(r[14]),
         lead=bool(r[15]),
         intro=str(r[16]),

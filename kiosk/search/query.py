@@ -10,7 +10,9 @@ nothing at all.
 Ranking
 -------
 Candidates are the best 120 rows by FTS5 BM25 over the body and section
-columns (any query token), plus — for CJK terms of one or two characters,
+columns (any query token; in a library of more than 8,000 sentences only the
+rarest tokens fetch, so that BM25 never ranks more than ~8,000 rows — a single
+token matching more is fetched newest first, unranked), plus — for CJK terms of one or two characters,
 which jieba may have kept inside a longer word — rows whose text contains the
 term (see :mod:`kiosk.search.index`). Each candidate then scores::
 
@@ -34,6 +36,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kiosk.search._lexicon import QUESTION_WORDS, SYNONYMS
 from kiosk.search._text import (
@@ -47,7 +50,7 @@ from kiosk.search._text import (
     tokens,
     words,
 )
-from kiosk.search.index import Row, SearchIndex
+from kiosk.search.index import COMMON_ROWS, Row, SearchIndex
 
 CANDIDATES = 120
 SUBSTRING_CANDIDATES = 60
@@ -56,16 +59,6 @@ SYNONYM_CREDIT = 0.8
 PART_CREDIT = 0.7
 #: Measure words: in a question they name the unit asked for, not a topic.
 UNIT_CHARS = frozenset("个条件人名位次场项篇份期家所天封台元年月日")
-_FORCED = re.compile(
-    "|".join(
-        re.escape(w)
-        for w in sorted(
-            {w for w in (*SYNONYMS, *QUESTION_WORDS) if len(w) >= 3 and has_cjk(w)},
-            key=len,
-            reverse=True,
-        )
-    )
-)
 _COUNT_WORD = re.compile(r"^(?:几|多少)[个条件人名位次场项篇份期家所天封台元]*$")
 _ASCII = re.compile(r"^[a-z0-9]+$")
 
@@ -178,27 +171,38 @@ def make_term(word: str, synonyms: bool = True) -> Term:
     return Term(word, tuple(SYNONYMS.get(word, ())), tuple(parts))
 
 
-def _segment(text: str) -> list[str]:
+@lru_cache(maxsize=16)
+def _keep_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
+    phrases = {w for w in (*SYNONYMS, *QUESTION_WORDS) if len(w) >= 3 and has_cjk(w)}
+    phrases |= {w for w in keep if len(w) >= 2}
+    return re.compile("|".join(re.escape(w) for w in sorted(phrases, key=len, reverse=True)))
+
+
+def _segment(text: str, keep: tuple[str, ...] = ()) -> list[str]:
     """jieba words, except that lexicon phrases of 3+ characters (下一步, 打官司,
-    有没有, 我想知道, …) are kept whole: jieba would split 石桥县下一步 as 县下/一步."""
+    有没有, …) and the ``keep`` words (place names of the reports) stay whole:
+    jieba would cut 石桥县下一步 as 石桥/县下/一步."""
     out: list[str] = []
     start = 0
-    for m in _FORCED.finditer(text):
+    for m in _keep_pattern(keep).finditer(text):
         out += words(text[start : m.start()])
         out.append(m.group(0))
         start = m.end()
     return out + words(text[start:])
 
 
-def parse_query(q: object, *, question: bool = False, synonyms: bool = True) -> Query:
-    """Normalise and segment ``q``; never raises. ``question`` drops single characters."""
+def parse_query(
+    q: object, *, question: bool = False, synonyms: bool = True, keep: Sequence[str] = ()
+) -> Query:
+    """Normalise and segment ``q``; never raises. ``question`` drops measure words;
+    ``keep`` lists words to keep whole (place names)."""
     raw = q if isinstance(q, str) else ""
     text = normalize(raw, limit=MAX_QUERY_CHARS)
     truncated = len(raw) > MAX_QUERY_CHARS
     language = "zh" if has_cjk(text) or not re.search(r"[a-z]", text) else "en"
     if not text:
         return Query(raw[:MAX_QUERY_CHARS], "", (), "empty", truncated, language)
-    found = _segment(text)
+    found = _segment(text, tuple(sorted(keep)))
     kept = [w for w in found if not _is_question_word(w)]
     if question:
         kept = [w for w in kept if w not in UNIT_CHARS] or kept
@@ -248,21 +252,28 @@ def candidates(
     terms: Sequence[Term],
     *,
     scope: Sequence[str] = (),
-    slugs: Sequence[str] = (),
     limit: int = CANDIDATES,
 ) -> dict[int, float]:
-    """rowid → bm25 (negative, lower is better; 0.0 for substring-only rows)."""
+    """rowid → bm25 (negative, lower is better; 0.0 for unranked rows)."""
     n = max(index.sentence_count(), 1)
     pool = [t for term in terms for a in term.alternatives for t in tokens(a)]
     pool = list(dict.fromkeys(pool))
-    rare = [t for t in pool if index.document_frequency(conn, t) <= 0.25 * n]
-    expression = fts_any(rare or pool)
     found: dict[int, float] = {}
-    if expression:
-        found.update(index.match(conn, expression, scope, limit))
+    if scope or n <= COMMON_ROWS:
+        chosen, ranked = pool, True
+    else:  # big library: fetch with the rarest words while BM25 stays cheap
+        chosen, rows = [], 0
+        for token in sorted(pool, key=lambda t: index.token_frequency(conn, t)):
+            rows += index.token_frequency(conn, token)
+            if chosen and rows > COMMON_ROWS:
+                break
+            chosen.append(token)
+        ranked = rows <= COMMON_ROWS  # else one very common word: newest first
+    if chosen:  # words left out still count in the scores; they just do not fetch
+        found.update(index.match(conn, fts_any(chosen), scope, limit, ranked=ranked))
     for term in terms:
         if _short_cjk(term.word):
-            for rowid in index.substring_matches(conn, term.word, slugs, SUBSTRING_CANDIDATES):
+            for rowid in index.substring_matches(conn, term.word, scope, SUBSTRING_CANDIDATES):
                 found.setdefault(rowid, 0.0)
     return found
 
@@ -276,13 +287,12 @@ def search(
     if query.reason or not limit:
         return SearchResults([], query)
     reports = index.reports()
-    slugs = [slug] if slug else []
     scope = [reports[slug].scope] if slug and slug in reports else []
     if slug and not scope:
         return SearchResults([], query)
     with index.reading() as conn:
         weights = term_weights(index, conn, query.terms)
-        found = candidates(index, conn, query.terms, scope=scope, slugs=slugs)
+        found = candidates(index, conn, query.terms, scope=scope)
         rows = index.rows(conn, found)
     best = min((b for b in found.values() if b < 0), default=-1.0)
     phrase = query.text.replace(" ", "")

@@ -97,6 +97,13 @@ class SpeechService:
             (u for u in self.utterances(report, speed) if u.sentence_id == sentence_id), None
         )
 
+    def adhoc(self, text: str, language: str, speed: str = "normal") -> Utterance:
+        """An utterance for text from a host page (the toolbar's /api/speak): the
+        caller has validated and limited it; it is normalised like report text."""
+        voice, rate = voice_for(language), SPEEDS[speed]
+        spoken = normalize(text, language).strip()
+        return Utterance("", text, spoken, voice, rate, self._key(spoken, voice, rate))
+
     def _key(self, spoken: str, voice: str, rate: int) -> str:
         raw = "\x1f".join((spoken, voice, str(rate), self.version))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

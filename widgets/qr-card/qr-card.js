@@ -66,7 +66,10 @@
             if (!$svg || $svg.localName !== "svg" || doc.querySelector("parsererror, script, foreignObject")) return;
             $code.replaceChildren(document.importNode($svg, true));
             if (res.link && $link) {
-              $link.textContent = res.link;
+              // The code on a line of its own when the address wraps, as the server writes it.
+              var cut = res.link.lastIndexOf("/r/");
+              $link.textContent = cut < 0 ? res.link : res.link.slice(0, cut + 3);
+              if (cut >= 0) $link.append(document.createElement("wbr"), res.link.slice(cut + 3));
               if ($link.hasAttribute("href")) $link.setAttribute("href", res.link);
             }
             shown = url;
@@ -89,5 +92,42 @@
     // New settings: the cookie changed, and with it the code.
     document.addEventListener("kiosk:prefs", function () { refresh(true); });
     document.addEventListener("kiosk:reset", function () { window.clearTimeout(timer); request++; });
+  };
+})();
+
+/**
+ * The QR panel: the toolbar's 手机扫码 opens the card over the reader (the card
+ * keeps following the reading while closed); Close, Escape or a touch outside
+ * closes it and focus returns to the toolbar.
+ */
+(function () {
+  "use strict";
+  var Kiosk = window.Kiosk;
+  Kiosk.modules["kiosk-qr-panel"] = function ($panel) {
+    var $openers = document.querySelectorAll(".kiosk-js-qr-open");
+    /** @param {boolean} open */
+    function toggle(open) {
+      $panel.classList.toggle("kiosk-qr-panel--open", open);
+      $openers.forEach(function ($o) { $o.setAttribute("aria-expanded", String(open)); });
+      if (open) $panel.focus();
+      else if ($openers[0]) /** @type {HTMLElement} */ ($openers[0]).focus();
+    }
+    $openers.forEach(function ($o) {
+      $o.addEventListener("click", function (e) {
+        e.preventDefault();
+        toggle(!$panel.classList.contains("kiosk-qr-panel--open"));
+      });
+    });
+    var $close = $panel.querySelector(".kiosk-js-qr-close");
+    if ($close) $close.addEventListener("click", function () { toggle(false); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && $panel.classList.contains("kiosk-qr-panel--open")) { toggle(false); e.preventDefault(); }
+    }, true);
+    document.addEventListener("pointerdown", function (e) {
+      var $t = e.target instanceof Element ? e.target : null;
+      if (!$t || !$panel.classList.contains("kiosk-qr-panel--open")) return;
+      if (!$panel.contains($t) && !$t.closest(".kiosk-js-qr-open")) toggle(false);
+    }, true);
+    document.addEventListener("kiosk:reset", function () { toggle(false); });
   };
 })();

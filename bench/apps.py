@@ -1,0 +1,9 @@
+"""App factories for uvicorn --factory, configured through KIOSK_* variables."""
+
+from starlette.applications import Starlette
+
+from kiosk.app import create_app
+
+
+def kiosk() -> Starlette:
+    return create_app()
