@@ -17,6 +17,8 @@ def routes() -> list[BaseRoute]:
         Route("/reports/{slug}.json", views.report_json, name="report_json"),
         Route("/reports/{slug}", views.report_page, name="report"),
         Route("/reports/{slug}/speech.json", views.speech_json, name="speech_json"),
+        Route("/reports/{slug}/download.html", views.download_html, name="download_html"),
+        Route("/reports/{slug}/audio.mp3", views.download_audio, name="download_audio"),
         Route("/audio/{slug}/{speed}/{sentence}.{fmt}", views.audio, name="audio"),
         Route("/r/{code}", qr_views.handoff_redirect, name="handoff"),
         Route("/R/{code}", qr_views.handoff_redirect, name="handoff_upper"),

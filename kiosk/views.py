@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import yaml
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
@@ -254,6 +255,36 @@ async def audio(request: Request) -> Response:
         path,
         media_type=MEDIA_TYPES[fmt],
         headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+async def download_html(request: Request) -> Response:
+    """The report as one HTML file that reads offline: styles inside, no scripts."""
+    report = _report(request)
+    lang = reader_prefs(request).lang
+    css = request.app.state.bundles["css"].body.decode("utf-8")
+    response = template(
+        request,
+        "download.html",
+        {"report": report, "body": _report_body(request, report, lang), "css": css},
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{report.slug}.html"'
+    return response
+
+
+async def download_audio(request: Request) -> Response:
+    """The whole report read aloud, as one MP3 file."""
+    report = _report(request)
+    speech: SpeechService = request.app.state.speech
+    try:
+        path = await anyio.to_thread.run_sync(speech.whole, report)
+    except SpeechError as exc:
+        return _unavailable(f"speech is unavailable: {exc}")
+    return FileResponse(
+        path,
+        media_type="audio/mpeg",
+        filename=f"{report.slug}.mp3",
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 

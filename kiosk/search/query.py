@@ -22,7 +22,7 @@ term (see :mod:`kiosk.search.index`). Each candidate then scores::
   + 0.5 when every term is in the sentence
   + 0.3 × share of terms found in the section headings
   + 0.2 when the sentence is itself a matching heading
-  + 0.5 when the whole query occurs as one phrase
+  + 0.5 when the query's words occur together, in order, as one phrase
 
 Ties go to the newer report, then to the earlier sentence. IDF weights come
 from the FTS vocabulary, so common words (政府, 信息) count less than rare ones.
@@ -295,7 +295,7 @@ def search(
         found = candidates(index, conn, query.terms, scope=scope)
         rows = index.rows(conn, found)
     best = min((b for b in found.values() if b < 0), default=-1.0)
-    phrase = query.text.replace(" ", "")
+    phrase = ("" if has_cjk(query.text) else " ").join(t.word for t in query.terms)
     scored = []
     for rowid, row in rows.items():
         score = _score(row, found[rowid], best, query.terms, weights, phrase)
@@ -323,7 +323,8 @@ def _score(
         score += 0.5
     if row.block_type == "heading" and any(credits):
         score += 0.2
-    if len(phrase) >= 2 and len(terms) > 1 and phrase in row.norm.replace(" ", ""):
+    text = row.norm.replace(" ", "") if has_cjk(phrase) else row.norm
+    if len(terms) > 1 and phrase in text:
         score += 0.5
     return score
 

@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import wave
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,27 @@ class SpeechService:
             raise SpeechBusy("too many sentences are waiting for the speech engine")
         async with self._limiter:
             return await anyio.to_thread.run_sync(self.synthesize, utt, fmt)
+
+    def whole(self, report: Report, speed: str = "normal") -> Path:
+        """The whole report as one MP3, for listening offline (blocking; cached)."""
+        plan = self.utterances(report, speed)
+        key = hashlib.sha256("".join(u.key for u in plan).encode()).hexdigest()[:32]
+        out = self.cache_dir / "whole" / f"{key}.mp3"
+        if out.exists():
+            return out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        joined = out.with_name(f".{key}.{os.getpid()}.wav")
+        try:
+            with wave.open(str(joined), "wb") as dst:
+                for i, utt in enumerate(plan):
+                    with wave.open(str(self.synthesize(utt)), "rb") as src:
+                        if i == 0:
+                            dst.setparams(src.getparams())
+                        dst.writeframes(src.readframes(src.getnframes()))
+            _encode_mp3(joined, out, self.timeout * 10)
+        finally:
+            joined.unlink(missing_ok=True)
+        return out
 
     def available(self) -> bool:
         try:

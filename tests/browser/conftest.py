@@ -41,7 +41,7 @@ class Server:
     content: Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -53,7 +53,7 @@ def start_server(tmp: Path, **env: str) -> Server:
         shutil.copytree(ROOT / "content", content)
         for extra in (ROOT / "tests" / "browser" / "fixtures").glob("*.md"):
             shutil.copy(extra, content / extra.name)
-    port = _free_port()
+    port = int(env.pop("KIOSK_PORT", 0)) or free_port()
     environ = {
         **os.environ,
         "KIOSK_CONTENT_DIR": str(content),
