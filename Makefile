@@ -10,7 +10,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench messages system-run system-test clean
+.PHONY: run test lint fmt bench load messages system-run system-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ fmt: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test system-test
 	$(BIN)/python -m bench
+
+load: $(VENV)/.installed-test system-test
+	$(BIN)/python -m bench.load
 
 messages: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k gettext:2 -k ngettext:2,3 --no-location --omit-header -o kiosk/locale/messages.pot .

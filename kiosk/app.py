@@ -183,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.speech = speech
     app.state.body_cache = OrderedDict()
     app.state.page_cache = OrderedDict()
+    app.state.speech_json_cache = {}
     app.state.templates = make_templates()
     app.state.bundles = {kind: bundle.build(kind, ASSETS, WIDGETS) for kind in ("css", "js")}
     return app

@@ -206,6 +206,10 @@ async def speech_json(request: Request) -> Response:
     report = _report(request)
     speed = _speed(request)
     speech: SpeechService = request.app.state.speech
+    done: dict[tuple[int, str], tuple[Report, Response]] = request.app.state.speech_json_cache
+    hit = done.get((id(report), speed))
+    if hit is not None and hit[0] is report:
+        return hit[1]
     items = []
     for u in speech.utterances(report, speed):
         base = f"/audio/{report.slug}/{speed}/{u.sentence_id}"
@@ -218,7 +222,7 @@ async def speech_json(request: Request) -> Response:
                 "audio": {fmt: f"{base}.{fmt}?v={speech.tag}" for fmt in FORMATS},
             }
         )
-    return JSONResponse(
+    response = JSONResponse(
         {
             "slug": report.slug,
             "language": report.meta.language,
@@ -228,6 +232,11 @@ async def speech_json(request: Request) -> Response:
             "sentences": items,
         }
     )
+    if all(item["duration"] is not None for item in items):
+        if len(done) > 3 * len(_library(request).reports) + 16:
+            done.clear()  # reports replaced by reloads: drop what they left behind
+        done[(id(report), speed)] = (report, response)  # complete: it will not change
+    return response
 
 
 def _unavailable(message: str, retry_after: int | None = None) -> Response:

@@ -122,6 +122,10 @@ def load_library(directory: Path, max_bytes: int, previous: Library | None = Non
         problems.extend(found)
         if report is not None:
             reports[report.slug] = report
+        elif previous and (last_good := previous.reports.get(path.stem)) is not None:
+            # A file that broke while being served: keep reading its last good version.
+            reports[last_good.slug] = last_good
+            problems.append(Problem(str(path), 0, "still serving the last good version", "warning"))
     for p in problems:
         (log.error if p.severity == "error" else log.warning)("content: %s", p)
     return Library(reports, tuple(problems), sig)

@@ -71,6 +71,7 @@ class SpeechService:
         self.tag = hashlib.sha256(self.version.encode()).hexdigest()[:8]
         self.cache_dir, self.degraded_reason = _usable_dir(cache_dir / "audio")
         self._limiter = anyio.CapacityLimiter(max(1, max_waiting))
+        self._durations: dict[str, float] = {}
         self._plans: OrderedDict[tuple[int, str], tuple[Report, list[Utterance]]] = OrderedDict()
 
     # -- what to say -----------------------------------------------------------------
@@ -119,19 +120,38 @@ class SpeechService:
         return path if path.exists() else None
 
     def duration(self, utt: Utterance) -> float | None:
+        """Seconds of audio, once it exists (remembered: cached audio never changes)."""
+        known = self._durations.get(utt.key)
+        if known is not None:
+            return known
         path = self.cached(utt, "wav")
         try:
-            return round(wav_duration(path), 3) if path else None
+            seconds = round(wav_duration(path), 3) if path else None
         except (OSError, EOFError, ValueError):
             return None
+        if seconds is not None:
+            self._durations[utt.key] = seconds
+        return seconds
 
     # -- making audio ------------------------------------------------------------------
 
     def synthesize(self, utt: Utterance, fmt: str = "wav") -> Path:
-        """Make sure the audio exists (blocking). Raises SpeechError subclasses."""
+        """Make sure the audio exists (blocking). Raises SpeechError subclasses.
+
+        When the cache folder stops being writable (disk full, read-only, gone),
+        the audio is made in a temporary folder instead and health says why."""
+        try:
+            return self._synthesize(utt, fmt)
+        except OSError as exc:
+            self.cache_dir, self.degraded_reason = _usable_dir(Path("/nonexistent"), exc)
+            return self._synthesize(utt, fmt)
+
+    def _synthesize(self, utt: Utterance, fmt: str) -> Path:
         wav = self.path(utt, "wav")
         if not wav.exists():
             wav.parent.mkdir(parents=True, exist_ok=True)
+            if not os.access(wav.parent, os.W_OK):
+                raise PermissionError(f"{wav.parent} is not writable")
             self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
         if fmt == "wav":
             return wav
@@ -181,9 +201,11 @@ class SpeechService:
         self.engine.close()
 
 
-def _usable_dir(path: Path) -> tuple[Path, str | None]:
+def _usable_dir(path: Path, failed: OSError | None = None) -> tuple[Path, str | None]:
     """The cache folder, or a temporary one when it cannot be written (and why)."""
     try:
+        if failed is not None:
+            raise failed
         path.mkdir(parents=True, exist_ok=True)
         probe = path / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
@@ -191,7 +213,8 @@ def _usable_dir(path: Path) -> tuple[Path, str | None]:
         return path, None
     except OSError as exc:
         fallback = Path(tempfile.mkdtemp(prefix="kiosk-audio-"))
-        reason = f"audio cache {path} is not writable ({exc.strerror or exc}); using {fallback}"
+        where = exc.filename or path
+        reason = f"audio cache {where} is not writable ({exc.strerror or exc}); using {fallback}"
         log.warning("speech: %s", reason)
         return fallback, reason
 

@@ -91,3 +91,15 @@ def test_reload_reuses_unchanged_reports(content_dir: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     store.refresh()
     assert store.library.reports["kundulun-2013-report"] is not seed
+
+
+def test_a_file_broken_while_served_keeps_its_last_good_version(content_dir: Path) -> None:
+    store = ContentStore(content_dir, 5 * 1024 * 1024)
+    seed = store.library.reports["kundulun-2013-report"]
+    (content_dir / "kundulun-2013-report.md").write_bytes(b"---\ntitle: [broken\n")
+    assert store.refresh() is True
+    assert store.library.reports["kundulun-2013-report"] is seed
+    reasons = [p.reason for p in store.library.problems]
+    assert any("not closed" in r or "broken" in r for r in reasons)
+    assert "still serving the last good version" in reasons
+    assert store.library.rejected == 1

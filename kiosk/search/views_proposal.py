@@ -1,0 +1,145 @@
+"""Proposed request handlers for search and 智能问答 — NOT imported by anything yet.
+
+For the lead to wire in (kiosk/routes.py, kiosk/app.py and the templates are
+being edited by others, so nothing here touches them):
+
+``kiosk/routes.py``::
+
+    Route("/search", views.search_page, name="search"),
+    Route("/search.json", views.search_json, name="search_json"),
+    Route("/ask", views.ask_page, name="ask"),
+    Route("/ask.json", views.ask_json, name="ask_json"),
+
+``kiosk/app.py`` (``create_app``), once per app::
+
+    app.state.search = SearchIndex(settings.cache_path)
+
+The index is refreshed lazily by :func:`_index`: whenever
+``app.state.store.library`` is another object than the one last indexed
+(identity; :class:`~kiosk.content.library.ContentStore` swaps in a new Library
+on every change), it syncs — incrementally, off the event loop. While a sync
+runs, other requests keep answering from the previous index. To build it at
+start-up instead of on the first query, call ``index.ensure(store.library)``
+in the lifespan before ``yield`` (``await anyio.to_thread.run_sync(...)``).
+
+Templates ``search.html`` and ``ask.html`` get the contexts built below; hit
+snippets are already HTML (escaped text with ``<mark>``): render them with
+``{{ hit.snippet | safe }}`` and everything else autoescaped.
+"""
+
+from __future__ import annotations
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kiosk.app import template
+from kiosk.content.library import Library
+from kiosk.i18n import pick_language
+from kiosk.search.ask import Answer, ask
+from kiosk.search.index import SearchIndex
+from kiosk.search.query import SearchResults, search
+from kiosk.search.suggest import suggest, topics
+
+MAX_LIMIT = 50
+
+
+async def _index(request: Request) -> SearchIndex:
+    """The app's index, synced with the current library (by identity) first."""
+    index: SearchIndex = request.app.state.search
+    library: Library = request.app.state.store.library  # one read: a consistent set
+    if library is not index.library:
+        await anyio.to_thread.run_sync(index.ensure, library)
+    return index
+
+
+def _lang(request: Request) -> str:
+    settings = request.app.state.settings
+    return pick_language(
+        request.query_params.get("lang"), request.cookies.get("lang"), settings.default_language
+    )
+
+
+def _q(request: Request) -> str:
+    return request.query_params.get("q", "")[:10_000]  # search() cuts to 200 itself
+
+
+def _slug(request: Request) -> str | None:
+    return request.query_params.get("report") or None
+
+
+def _limit(request: Request) -> int:
+    try:
+        return max(1, min(int(request.query_params.get("limit", "20")), MAX_LIMIT))
+    except ValueError:
+        return 20
+
+
+async def _search(request: Request) -> tuple[SearchIndex, SearchResults]:
+    index = await _index(request)
+    results = await anyio.to_thread.run_sync(
+        lambda: search(index, _q(request), _limit(request), slug=_slug(request))
+    )
+    return index, results
+
+
+async def _ask(request: Request) -> tuple[SearchIndex, Answer]:
+    index = await _index(request)
+    answer = await anyio.to_thread.run_sync(lambda: ask(index, _q(request), slug=_slug(request)))
+    return index, answer
+
+
+def _search_json(results: SearchResults, lang: str) -> dict[str, object]:
+    return {
+        "query": results.query.raw,
+        "reason": results.reason,
+        "message": results.message(lang),
+        "truncated": results.query.truncated,
+        "hits": [h.to_json() for h in results],
+    }
+
+
+async def search_page(request: Request) -> Response:
+    """GET /search?q=…[&report=slug][&limit=n] — hits with highlighted snippets."""
+    index, results = await _search(request)
+    lang = _lang(request)
+    slug = _slug(request)
+    context = {
+        "q": results.query.raw,
+        "results": results,  # list of Hit; .reason / .message(lang) when empty or unusable
+        "message": results.message(lang),
+        "topics": topics(index, slug) if slug else [],
+    }
+    return template(request, "search.html", context)
+
+
+async def search_json(request: Request) -> Response:
+    """GET /search.json?q=… — the same, as JSON (snippets are HTML strings)."""
+    _, results = await _search(request)
+    return JSONResponse(_search_json(results, _lang(request)))
+
+
+async def ask_page(request: Request) -> Response:
+    """GET /ask?q=…[&report=slug] — the answering sentence, its source, the next
+    three candidates, or 报告中没有找到答案 with related sections; without ``q``
+    the suggested questions (tap to ask) for visitors who cannot type."""
+    index, answer = await _ask(request)
+    lang = _lang(request)
+    slug = _slug(request)
+    context = {
+        "q": answer.question,
+        "answer": answer,
+        "suggestions": await anyio.to_thread.run_sync(lambda: suggest(index, slug, language=lang)),
+    }
+    return template(request, "ask.html", context)
+
+
+async def ask_json(request: Request) -> Response:
+    """GET /ask.json?q=… — the answer as JSON, plus the suggested questions."""
+    index, answer = await _ask(request)
+    lang = _lang(request)
+    slug = _slug(request)
+    suggestions = await anyio.to_thread.run_sync(lambda: suggest(index, slug, language=lang))
+    data = answer.to_json()
+    data["suggestions"] = [s.to_json() for s in suggestions]
+    return JSONResponse(data)

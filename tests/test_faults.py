@@ -1,0 +1,92 @@
+"""Faults while serving: the speech worker dies, a content file is corrupted, the
+cache folder becomes unwritable, the server restarts. Reading keeps working,
+failures are clear, nothing cached is lost, and recovery needs no hand."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from tests.browser.conftest import start_server, stop_server
+
+SLUG = "kundulun-2013-report"
+
+
+def _audio_urls(client: TestClient) -> list[str]:
+    return [
+        s["audio"]["wav"] for s in client.get(f"/reports/{SLUG}/speech.json").json()["sentences"]
+    ]
+
+
+def test_speech_worker_killed_mid_request(client: TestClient) -> None:
+    urls = _audio_urls(client)
+    engine = client.app.state.speech.engine  # type: ignore[attr-defined]
+    assert client.get(urls[0]).status_code == 200  # the worker is running
+    results: list[int] = []
+
+    def fetch_many() -> None:
+        for url in urls[1:8]:
+            results.append(client.get(url).status_code)
+
+    t = threading.Thread(target=fetch_many)
+    t.start()
+    time.sleep(0.05)
+    os.kill(engine.worker_pid, signal.SIGKILL)
+    t.join(timeout=60)
+    assert not t.is_alive()
+    assert set(results) <= {200, 503}
+    assert client.get(urls[9]).status_code == 200  # restarted by itself
+    assert client.get(f"/reports/{SLUG}").status_code == 200
+
+
+def test_content_corrupted_while_serving(client: TestClient, content_dir: Path) -> None:
+    before = client.get(f"/reports/{SLUG}.json").json()
+    (content_dir / f"{SLUG}.md").write_bytes(b"\xff\xfe garbage")
+    client.app.state.store.refresh()  # type: ignore[attr-defined]
+    assert client.get(f"/reports/{SLUG}.json").json() == before
+    health = client.get("/-/health").json()
+    assert health["rejected"] == 1 and any("invalid UTF-8" in p for p in health["problems"])
+
+
+def test_cache_folder_becomes_unwritable(client: TestClient, tmp_path: Path) -> None:
+    speech = client.app.state.speech  # type: ignore[attr-defined]
+    urls = _audio_urls(client)
+    assert client.get(urls[0]).status_code == 200
+    audio_dir = speech.cache_dir
+    shutil.rmtree(audio_dir)
+    audio_dir.write_text("not a folder any more")  # nothing can be written under it
+    assert client.get(urls[1]).status_code == 200
+    assert client.get(f"/reports/{SLUG}").status_code == 200
+    warnings = client.get("/-/health").json()["warnings"]
+    assert any("not writable" in w for w in warnings)
+
+
+def test_restart_keeps_the_audio_cache(tmp_path: Path) -> None:
+    env = {"KIOSK_SPEECH_PREBUILD": "0"}
+    server = start_server(tmp_path, **env)
+    try:
+        import json
+
+        with urllib.request.urlopen(f"{server.url}/reports/{SLUG}/speech.json") as r:
+            url = server.url + json.load(r)["sentences"][0]["audio"]["wav"]
+        with urllib.request.urlopen(url) as r:
+            first = r.read()
+    finally:
+        stop_server(server)
+    cached = list((tmp_path / "cache" / "audio").rglob("*.wav"))
+    assert len(cached) == 1
+    mtime = cached[0].stat().st_mtime_ns
+    server = start_server(tmp_path, **env)
+    try:
+        with urllib.request.urlopen(url.replace(url.split("/audio/")[0], server.url)) as r:
+            assert r.read() == first
+        assert cached[0].stat().st_mtime_ns == mtime  # served from the cache, not made again
+    finally:
+        stop_server(server)
