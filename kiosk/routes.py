@@ -17,6 +17,8 @@ def routes() -> list[BaseRoute]:
         Route("/reports/{slug}.json", views.report_json, name="report_json"),
         Route("/reports/{slug}", views.report_page, name="report"),
         Route("/reports/{slug}/speech.json", views.speech_json, name="speech_json"),
+        # The same per speed as a plain file name, so a static export can serve it.
+        Route("/reports/{slug}/speech-{speed}.json", views.speech_json, name="speech_json_speed"),
         Route("/reports/{slug}/download.html", views.download_html, name="download_html"),
         Route("/reports/{slug}/audio.mp3", views.download_audio, name="download_audio"),
         Route("/audio/{slug}/{speed}/{sentence}.{fmt}", views.audio, name="audio"),

@@ -195,7 +195,7 @@ async def patterns(request: Request) -> Response:
 
 
 def _speed(request: Request) -> str:
-    speed = request.query_params.get("speed", "normal")
+    speed = request.path_params.get("speed") or request.query_params.get("speed", "normal")
     if speed not in SPEEDS:
         raise HTTPException(400, f"speed must be one of {', '.join(SPEEDS)}")
     return speed

@@ -182,8 +182,7 @@ class _Intent:
 def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Answer:
     """Answer ``question`` with the best sentence of the index (see the module docstring)."""
     reports = index.reports()
-    places = tuple(p for r in reports.values() for p in r.places)
-    query = parse_query(question, question=True, keep=places)
+    query = parse_query(question, question=True, keep=tuple(index.places()))
     lang = query.language
     if query.reason:
         return Answer(query.raw, False, None, (), 0.0, query.message(lang), (), query.reason, lang)
@@ -192,7 +191,7 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
     terms = intent.terms
     if not terms or not slugs:
         return _not_found(query, [], reports)
-    slugs = _named_reports(terms, [reports[s] for s in slugs]) or slugs
+    slugs = _named_reports(terms, slugs, index.places()) or slugs
     with index.reading() as conn:
         weights = term_weights(index, conn, terms)
         found = candidates(index, conn, terms, scope=_scope_tokens(slugs, reports))
@@ -255,16 +254,16 @@ def _merge_title_words(terms: list[Term], text: str, titles: Sequence[str]) -> l
     return out
 
 
-def _named_reports(terms: Sequence[Term], infos: Sequence[ReportInfo]) -> list[str]:
+def _named_reports(
+    terms: Sequence[Term], slugs: Sequence[str], places: dict[str, frozenset[str]]
+) -> list[str]:
     """Reports whose place (昆都仑区, 昆区, 青山区; from the title, publisher or
     source) the question names — 石桥 names 石桥县 — when it names only a few."""
+    allowed = set(slugs)
     named: set[str] = set()
     for term in terms:
-        word = term.word
-        if len(word) < 2 or not has_cjk(word):
-            continue
-        hits = {r.slug for r in infos if any(p.startswith(word) for p in r.places)}
-        if 0 < len(hits) < len(infos) and len(hits) <= MAX_NAMED:
+        hits = places.get(term.word, frozenset()) & allowed
+        if 0 < len(hits) < len(allowed) and len(hits) <= MAX_NAMED:
             named |= hits
     return sorted(named)
 

@@ -101,7 +101,7 @@ _ROW_COLUMNS = (
 BM25_WEIGHTS = (1.0, 0.35, 0.0, 0.0)
 #: Most rows BM25 ranks for one query (about 6 µs a row): beyond it, queries fetch
 #: with their rarest words only, or newest first (see :mod:`kiosk.search.query`).
-COMMON_ROWS = 8000
+COMMON_ROWS = 4000
 
 
 @dataclass(frozen=True)
@@ -523,6 +523,22 @@ class SearchIndex:
         }
         cache["reports"] = info
         return info
+
+    def places(self) -> dict[str, frozenset[str]]:
+        """Place name, or its start of 2+ characters (石桥 for 石桥县) → slugs of the
+        reports about it."""
+        cache = self._cached()
+        found = cache.get("places")
+        if isinstance(found, dict):
+            return found
+        out: dict[str, set[str]] = {}
+        for info in self.reports().values():
+            for place in info.places:
+                for end in range(2, len(place) + 1):
+                    out.setdefault(place[:end], set()).add(info.slug)
+        frozen = {k: frozenset(v) for k, v in out.items()}
+        cache["places"] = frozen
+        return frozen
 
     def sentence_count(self) -> int:
         cache = self._cached()

@@ -10,8 +10,8 @@ nothing at all.
 Ranking
 -------
 Candidates are the best 120 rows by FTS5 BM25 over the body and section
-columns (any query token; in a library of more than 8,000 sentences only the
-rarest tokens fetch, so that BM25 never ranks more than ~8,000 rows — a single
+columns (any query token; in a library of more than 4,000 sentences only the
+rarest tokens fetch, so that BM25 never ranks more than ~4,000 rows — a single
 token matching more is fetched newest first, unranked), plus — for CJK terms of one or two characters,
 which jieba may have kept inside a longer word — rows whose text contains the
 term (see :mod:`kiosk.search.index`). Each candidate then scores::
@@ -202,7 +202,7 @@ def parse_query(
     language = "zh" if has_cjk(text) or not re.search(r"[a-z]", text) else "en"
     if not text:
         return Query(raw[:MAX_QUERY_CHARS], "", (), "empty", truncated, language)
-    found = _segment(text, tuple(sorted(keep)))
+    found = _segment(text, keep if isinstance(keep, tuple) else tuple(keep))
     kept = [w for w in found if not _is_question_word(w)]
     if question:
         kept = [w for w in kept if w not in UNIT_CHARS] or kept
@@ -270,7 +270,8 @@ def candidates(
             chosen.append(token)
         ranked = rows <= COMMON_ROWS  # else one very common word: newest first
     if chosen:  # words left out still count in the scores; they just do not fetch
-        found.update(index.match(conn, fts_any(chosen), scope, limit, ranked=ranked))
+        expression = "{body section} : (" + fts_any(chosen) + ")"
+        found.update(index.match(conn, expression, scope, limit, ranked=ranked))
     for term in terms:
         if _short_cjk(term.word):
             for rowid in index.substring_matches(conn, term.word, scope, SUBSTRING_CANDIDATES):

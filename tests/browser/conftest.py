@@ -143,6 +143,13 @@ def new_page(browser: Browser, viewport: dict[str, int], **options: object) -> P
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Content Security Policy violations show up as console errors.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text)
+        if msg.type == "error" and "Content Security Policy" in msg.text
+        else None,
+    )
     page.errors = errors  # type: ignore[attr-defined]
     return page
 
@@ -169,3 +176,14 @@ def run_axe(page: Page, context: str = "document") -> list[dict[str, object]]:
         context,
     )
     return list(result)
+
+
+def wait_for(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JS expression until it is truthy. (Playwright's wait_for_function
+    evaluates strings with eval in the page, which our CSP rightly forbids.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"timed out waiting for {expression}")

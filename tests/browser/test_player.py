@@ -8,7 +8,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import KIOSK, PHONE, Server, new_page, start_server, stop_server
+from tests.browser.conftest import (
+    KIOSK,
+    PHONE,
+    Server,
+    new_page,
+    start_server,
+    stop_server,
+    wait_for,
+)
 
 SHORT = "/reports/short-sentences"
 CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
@@ -56,10 +64,11 @@ def test_reading_highlights_in_order_turns_pages_pauses_and_resumes(
     )
     assert _page_status(page).startswith("第 1 页")
     page.click(f"[id='{last_on_page}']")
-    page.wait_for_function(f"({CURRENT}) === '{last_on_page}'")
-    page.wait_for_function(
+    wait_for(page, f"({CURRENT}) === '{last_on_page}'")
+    wait_for(
+        page,
         "document.querySelector('.kiosk-page-turner__status').textContent.startsWith('第 2 页')",
-        timeout=15000,
+        timeout=15,
     )
     after = page.evaluate(CURRENT)
     assert order.index(after) == order.index(last_on_page) + 1
@@ -70,7 +79,7 @@ def test_reading_highlights_in_order_turns_pages_pauses_and_resumes(
     page.wait_for_timeout(2500)
     assert page.evaluate(CURRENT) == held
     page.click(".kiosk-js-player-main")
-    page.wait_for_function(f"({CURRENT}) !== '{held}'", timeout=10000)
+    wait_for(page, f"({CURRENT}) !== '{held}'", timeout=10)
     assert order.index(page.evaluate(CURRENT)) > order.index(held)
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
@@ -87,7 +96,7 @@ def test_read_from_a_tapped_paragraph_and_change_speed(
     page.click(f"[id='{target}']")
     assert page.inner_text(".kiosk-js-player-main") == "从这里朗读"
     page.click(".kiosk-js-player-main")
-    page.wait_for_function(f"({CURRENT}) === '{target}'")
+    wait_for(page, f"({CURRENT}) === '{target}'")
     page.click(".kiosk-js-player-speed[data-speed=fast]")
     assert page.get_attribute(".kiosk-js-player-speed[data-speed=fast]", "aria-pressed") == "true"
     seen = _watch(page, 4)
@@ -107,7 +116,7 @@ def test_idle_reset_stops_the_reading(browser: Browser, tmp_path: Path) -> None:
         page = new_page(browser, KIOSK)
         page.goto(server.url + SHORT)
         page.click(".kiosk-js-player-main")
-        page.wait_for_function(f"({CURRENT}) !== null")
+        wait_for(page, f"({CURRENT}) !== null")
         page.click(".kiosk-js-player-main")  # paused: nobody is listening any more
         page.wait_for_url(server.url + "/", timeout=10000)
         assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.content.importer import Imported, import_bytes, import_file
 from kiosk.content.parse import parse_report
@@ -99,3 +101,44 @@ def test_garbage_input_does_not_crash() -> None:
     for data in (b"", b"\x00\xff\xfe", b"<html><body></body></html>", b"\n\n\n"):
         imported = import_bytes(data)
         assert imported.meta["title"]
+
+
+_LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "一、总体情况",
+            "（一）主动公开",
+            "(二)依申请",
+            "1.规章",
+            "（1）细项",
+            "一是甲；二是乙。",
+            "发布日期:2020-01-01 来源:某网",
+            "登录",
+            "【打印】【关闭】",
+            "①甲；②乙。",
+            "\t".join(["信息内容", "数量"]),
+            "\t".join(["规章", "3"]),
+            "<table><tr><td>a</td></tr></table>",
+            "I. Overview",
+            "First, do it.",
+        ]
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINE, max_size=30), st.booleans())
+def test_importer_never_crashes_and_its_output_parses(lines: list[str], html: bool) -> None:
+    text = "\n".join(lines)
+    if html:
+        text = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+    imported = import_bytes(text.encode("utf-8", "surrogatepass"))
+    markdown = imported.to_markdown()
+    assert (
+        markdown == import_bytes(text.encode("utf-8", "surrogatepass")).to_markdown()
+    )  # deterministic
+    if any(b.text.strip() or b.items or b.table for b in imported.blocks):
+        report, _ = parse_report("case", markdown)
+        ids = [s.id for s in report.sentences]
+        assert len(ids) == len(set(ids))

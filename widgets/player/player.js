@@ -37,7 +37,9 @@
 
     function load() {
       say(labels.loading || "");
-      return fetch($root.getAttribute("data-speech") + "?speed=" + speed)
+      // speech-<speed>.json: a plain file name, so static exports serve it too.
+      var url = ($root.getAttribute("data-speech") || "").replace(/speech\.json$/, "speech-" + speed + ".json");
+      return fetch(url)
         .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
         .then(function (data) {
           if (!data.available) throw new Error("unavailable");
