@@ -105,7 +105,9 @@ class RateLimiter:
             else:
                 self._buckets.pop(key, None)
 
-    def __len__(self) -> int:
+    @property
+    def tracked(self) -> int:
+        """How many keys have a bucket now."""
         return len(self._buckets)
 
 

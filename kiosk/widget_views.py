@@ -295,7 +295,8 @@ def _limiter(request: Request, kind: str) -> RateLimiter | None:
         except ValueError:
             log.warning("widget: speak_rate_limit %r is invalid; using %s", spec, DEFAULT_RATE_LIMIT)
             speak_limit = RateLimiter.from_setting(DEFAULT_RATE_LIMIT, burst=10)
-        limiters = {"speak": speak_limit, "light": speak_limit.scaled(4) if speak_limit else None}
+        light = speak_limit.scaled(4) if speak_limit is not None else None
+        limiters = {"speak": speak_limit, "light": light}
         state.widget_limiters = limiters
     return limiters[kind]
 
@@ -306,7 +307,7 @@ def _client(request: Request) -> str:
 
 def _limited(request: Request, kind: str) -> Response | None:
     limiter = _limiter(request, kind)
-    wait = limiter.check(_client(request)) if limiter else None
+    wait = limiter.check(_client(request)) if limiter is not None else None
     if wait is None:
         return None
     seconds = retry_after(wait)

@@ -90,3 +90,22 @@ def test_restart_keeps_the_audio_cache(tmp_path: Path) -> None:
         assert cached[0].stat().st_mtime_ns == mtime  # served from the cache, not made again
     finally:
         stop_server(server)
+
+
+def test_content_changes_are_picked_up_without_a_restart(tmp_path: Path) -> None:
+    import json
+
+    server = start_server(tmp_path, KIOSK_RELOAD_INTERVAL="0.2", KIOSK_SPEECH_PREBUILD="0")
+    try:
+        (server.content / "new-2021.md").write_text(
+            "---\ntitle: 新区2021年政府信息公开工作年度报告\n---\n正文。\n", encoding="utf-8"
+        )
+        deadline = time.monotonic() + 10
+        slugs: list[str] = []
+        while time.monotonic() < deadline and "new-2021" not in slugs:
+            with urllib.request.urlopen(f"{server.url}/index.json") as r:
+                slugs = [x["slug"] for x in json.load(r)["reports"]]
+            time.sleep(0.1)
+        assert "new-2021" in slugs
+    finally:
+        stop_server(server)

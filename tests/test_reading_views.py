@@ -108,3 +108,18 @@ def test_bundles_are_immutable_and_versioned(client: TestClient) -> None:
     assert client.get("/assets/bundle/kiosk-000000000000.css").status_code == 404
     js = client.get(bundles["js"].url).text
     assert 'Kiosk.modules["kiosk-page-turner"]' in js
+
+
+def test_no_link_leaves_the_kiosk(kiosk_client: TestClient, content_dir) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    path = content_dir / f"{SLUG}.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "category:", "origin_url: https://www.kundulun.gov.cn/a.html\ncategory:"
+    )
+    path.write_text(text, encoding="utf-8")
+    kiosk_client.app.state.store.refresh()  # type: ignore[attr-defined]
+    for page in ("/", "/library", f"/reports/{SLUG}", "/help", "/settings", "/nope"):
+        html = kiosk_client.get(page).text
+        for href in re.findall(r'(?:href|action|src)="([^"]+)"', html):
+            assert href.startswith(("/", "#", "?")) and not href.startswith("//"), (page, href)

@@ -3,13 +3,15 @@
 * :mod:`kiosk.search.index` — :class:`SearchIndex`, the SQLite FTS5 index of every sentence;
 * :mod:`kiosk.search.query` — :func:`search`, ranked hits with HTML-safe snippets;
 * :mod:`kiosk.search.ask` — :func:`ask`, the sentence that best answers a question;
+* :mod:`kiosk.search.results` — what those return (hits, answers), with ``to_json``;
 * :mod:`kiosk.search.suggest` — questions and topic chips for visitors who cannot type;
 * :mod:`kiosk.search.evaluate` / :mod:`kiosk.search.bench` — accuracy and speed.
 """
 
-from kiosk.search.ask import Answer, Candidate, SectionRef, ask
+from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex, SyncStats
-from kiosk.search.query import Hit, SearchResults, search
+from kiosk.search.query import search
+from kiosk.search.results import Answer, Candidate, Hit, SearchResults, SectionRef
 from kiosk.search.suggest import Suggestion, Topic, suggest, topics
 
 __all__ = [

@@ -34,7 +34,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
 _NON_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
-_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co"}
 #: Control (Cc, but whitespace, which \s turns into spaces), format (Cf) and private-use
 #: (Co) characters; lone surrogates (Cs) go before NFKC, which cannot encode them.
 _INVISIBLE = re.compile(

@@ -7,7 +7,7 @@ Understanding the question
 --------------------------
 The question is normalised and segmented with jieba; question words and
 particles (多少, 几, 哪些, 什么, 怎么, 是否, 吗, 呢, 请问, 我想知道, 有没有, …)
-and single characters are dropped, and each remaining word brings its synonyms
+and measure words (个, 条, 件, …) are dropped, and each remaining word brings its synonyms
 from :data:`kiosk.search._lexicon.SYNONYMS` (打官司 → 诉讼/起诉, 花钱 → 费用/支出,
 网站 → 网上/网络, …). Then:
 
@@ -25,7 +25,8 @@ Scoring a candidate sentence
 ----------------------------
 Candidates come from :func:`kiosk.search.query.candidates` (BM25 over words and
 headings, plus substring matches). With IDF weights ``w`` (rare words weigh more)
-and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
+and credit ``c`` per word (1 for the word, 0.8 for a synonym, 0.7 × the share
+of its parts for a long word only partly there: 热线电话 → 热线, 电话)::
 
     match   = Σ w·c(sentence) / Σ w                         0 … 1
             + Σ over words not in the sentence of
@@ -36,7 +37,7 @@ and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
     score   = match + 0.1 · bm25 / best bm25
             + number question: +0.15 if the sentence has a number or says
               none (未/无/没有/零), +0.15 more if a number stands before an asked
-              unit; −0.25 if it has neither
+              unit or the sentence is a table row; −0.25 if it has neither
             + problem / plan question: +0.25 if the section headings carry
               问题/不足 resp. 措施/改进/计划 (for a list, its intro sentence
               "…存在一些不足：" decides when it names either), +0.1 more for
@@ -47,12 +48,12 @@ and credit ``c`` per word (1 for the word, 0.8 for a synonym)::
               heading (or list intro) holds a question word
             + 0.05 when the sentence names the year asked for
             + 0.1 × share of neighbouring question words found side by side
-            − 0.35 for headings and table header rows (they name, not answer)
+            − 0.6 for headings and table header rows (they name, not answer)
             − 0.3 for a sentence in another language than the question
             − up to 0.1 for very long sentences
 
 The answer is found when ``match ≥ 0.5`` and ``score ≥ 0.6``; ``confidence`` is
-the score scaled to 0 … 1. Otherwise the answer says 报告中没有找到答案 and lists
+``min(1, score / 1.6)``. Sentences with the same text in a report count once. Otherwise the answer says 报告中没有找到答案 and lists
 the sections where the question's words do occur.
 """
 
@@ -66,16 +67,14 @@ from kiosk.search import _lexicon as lex
 from kiosk.search._text import contains, has_cjk
 from kiosk.search.index import ReportInfo, Row, SearchIndex, year_token
 from kiosk.search.query import (
-    Query,
-    Term,
     candidates,
     make_term,
     parse_query,
     term_credit,
     term_weights,
 )
+from kiosk.search.results import NOT_FOUND, Answer, Candidate, Query, SectionRef, Term
 
-NOT_FOUND = {"zh": "报告中没有找到答案", "en": "No answer found in the reports"}
 MIN_MATCH = 0.5
 MIN_SCORE = 0.6
 INNER_HEADING_CREDIT = 0.8
@@ -85,83 +84,6 @@ MAX_NAMED = 50
 _NUMBER = re.compile(r"\d|[零一二三四五六七八九十百千万两]+[个条件项人名次场篇份期家所]")
 _NONE = re.compile(r"未|无|没有|为零|均为免费|\bno\b|\bnone\b|\bnot\b")
 _YEAR_WORD = re.compile(r"^(?:19|20)\d\d$")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    slug: str
-    title: str
-    year: int | None
-    section: str
-    section_path: tuple[str, ...]
-    sentence_id: str
-    block_id: str
-    text: str
-    score: float
-
-    @property
-    def url(self) -> str:
-        return f"/reports/{self.slug}#{self.sentence_id}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "year": self.year,
-            "section": self.section,
-            "section_path": list(self.section_path),
-            "sentence_id": self.sentence_id,
-            "block_id": self.block_id,
-            "text": self.text,
-            "score": round(self.score, 4),
-            "url": self.url,
-        }
-
-
-@dataclass(frozen=True)
-class SectionRef:
-    slug: str
-    report_title: str
-    title: str
-    block_id: str
-
-    @property
-    def url(self) -> str:
-        return f"/reports/{self.slug}#{self.block_id}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "slug": self.slug,
-            "report_title": self.report_title,
-            "title": self.title,
-            "block_id": self.block_id,
-            "url": self.url,
-        }
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    found: bool
-    answer: Candidate | None
-    candidates: tuple[Candidate, ...]  # the next best (up to 3), after the answer
-    confidence: float
-    message: str | None = None  # 报告中没有找到答案 / the empty-query reason
-    related: tuple[SectionRef, ...] = ()
-    reason: str | None = None  # "empty" | "unusable" | None
-    language: str = "zh"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "question": self.question,
-            "found": self.found,
-            "answer": self.answer.to_json() if self.answer else None,
-            "candidates": [c.to_json() for c in self.candidates],
-            "confidence": round(self.confidence, 3),
-            "message": self.message,
-            "related": [r.to_json() for r in self.related],
-            "reason": self.reason,
-        }
 
 
 @dataclass
@@ -190,7 +112,7 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
     slugs = _scope(intent, reports, slug)
     terms = intent.terms
     if not terms or not slugs:
-        return _not_found(query, [], reports)
+        return _not_found(query, [])
     slugs = _named_reports(terms, slugs, index.places()) or slugs
     with index.reading() as conn:
         weights = term_weights(index, conn, terms)
@@ -201,14 +123,17 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
     scored: list[tuple[float, float, Row]] = []
     memo: dict[str, float] = {}
     for rowid, row in rows.items():
-        match = _match(row, terms, weights, reports[row.slug].context, memo)
+        info = reports.get(row.slug)
+        if info is None:  # indexed after `reports` was read: next time
+            continue
+        match = _match(row, terms, weights, info.context, memo)
         score = match + 0.1 * (found[rowid] / best_bm25 if found[rowid] < 0 else 0.0)
         score += _boosts(row, intent, newest) + 0.1 * _adjacent(row, intent.pairs)
         scored.append((score, match, row))
     scored.sort(key=lambda t: (-t[0], -(t[2].year or 0), t[2].slug, t[2].position))
     ranked = _distinct(scored)
     if not ranked or ranked[0][1] < MIN_MATCH or ranked[0][0] < MIN_SCORE:
-        return _not_found(query, [row for _, _, row in ranked], reports)
+        return _not_found(query, [row for _, _, row in ranked])
     top_score, _, top = ranked[0]
     return Answer(
         question=query.raw,
@@ -332,6 +257,7 @@ def _adjacent(row: Row, pairs: Sequence[str]) -> float:
 
 
 def _boosts(row: Row, intent: _Intent, newest: int) -> float:
+    """What the kind of question asks for (see the module docstring), plus or minus."""
     boost = 0.0
     text = row.norm
     has_number = bool(_NUMBER.search(text))
@@ -349,10 +275,9 @@ def _boosts(row: Row, intent: _Intent, newest: int) -> float:
             lex.PLAN_WORDS if intent.plan else ()
         )
         context = f"{row.outer} {row.inner}"
+        # "仍存在一些不足：" / "将重点做好以下工作：" say which list this is
         if any(w in row.intro for w in lex.PROBLEM_WORDS + lex.PLAN_WORDS):
-            context = (
-                row.intro
-            )  # "仍存在一些不足：" / "将重点做好以下工作：" say which list this is
+            context = row.intro
         if any(w in context for w in words):
             boost += 0.25
             if row.block_type == "list":  # 一是… 二是…: the items are the answer
@@ -402,7 +327,7 @@ def _candidate(row: Row, score: float) -> Candidate:
     )
 
 
-def _not_found(query: Query, rows: Sequence[Row], reports: dict[str, ReportInfo]) -> Answer:
+def _not_found(query: Query, rows: Sequence[Row]) -> Answer:
     related: list[SectionRef] = []
     seen: set[tuple[str, str]] = set()
     for row in rows:

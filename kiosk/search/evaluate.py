@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 
 from kiosk.content.library import Library, load_library
-from kiosk.search.ask import Answer, Candidate, ask
+from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
+from kiosk.search.results import Answer, Candidate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUESTIONS = ROOT / "tests" / "search" / "eval_questions.yaml"

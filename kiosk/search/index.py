@@ -4,35 +4,48 @@ One row per sentence (``sentences``) with the report's slug, title and year,
 the block id and type, the section path (titles of the enclosing headings,
 taken from the blocks' heading levels), the sentence id, its position in the
 report, the text, and for table rows the header and the cells. An FTS5 table
-(``fts``) indexes three columns per sentence: ``body`` (the sentence's tokens),
-``section`` (the tokens of its section path) and ``scope`` (generated tokens for
-the report, its year and language, used to restrict a query to some reports).
+(``fts``) indexes four columns per sentence: ``body`` (the sentence's words),
+``section`` (the words of its section path), ``scope`` (generated tokens for
+the report, its year and language, to restrict a query to some reports) and
+``chars`` (its CJK characters, for substrings; see below).
 
 Why jieba tokens and not the trigram tokenizer
 ----------------------------------------------
-Measured with :func:`kiosk.search.bench.compare_tokenizers` on the bundled
-report and on a synthetic library of 1,000 reports (66,000 sentences), SQLite
-3.40.1, this machine:
+Measured with :func:`kiosk.search.bench.compare_tokenizers` (SQLite 3.40.1,
+this 2-CPU machine, under varying load — ranges over three runs). Recall is
+for 12 one- and two-character queries (公开, 网, 热线, 收费, 诉讼, 费, 申请,
+问题, 电话, 信箱, 率, 条) against a plain substring scan; latency is fetching
+the best 120 rows by BM25 plus 60 substring rows:
 
-============================  ===========  ===========  ===================
-                              trigram      jieba        jieba + substring
-============================  ===========  ===========  ===================
-recall, 1–2-character queries 0.00         0.66         1.00
-build, 1,000 reports          4.1 s        7.6 s        7.6 s
-query p50 / p95 (1,000)       0.8 / 19 ms  0.5 / 14 ms  2.2 / 27 ms
-============================  ===========  ===========  ===================
+===============  =========  =======================  ================================
+variant          recall     bundled report (66)      1,000 synthetic reports
+                 1–2 chars  build / p50 / p95        (66,000 sentences)
+                                                     build / p50 / p95
+===============  =========  =======================  ================================
+trigram          0.00       0.00 s / 0.02 / 0.05 ms  1.1 s / 0.03 / 0.07 ms
+jieba            0.72       0.02 s / 0.05 / 0.12 ms  3.7–5.9 s / 3.5–6 / 76–130 ms
+jieba + instr    1.00       0.02 s / 0.08 / 0.30 ms  2.9–4.5 s / 7–8 / 72–101 ms
+jieba + chars    1.00       0.02 s / 0.07 / 0.17 ms  4.4–8.4 s / 4.3–7.5 / 73–133 ms
+===============  =========  =======================  ================================
 
-The trigram tokenizer cannot match a query shorter than three characters (on
-3.40 not even through its LIKE support), and most Chinese words visitors type
-are one or two characters (公开, 网, 热线, 收费). The body column therefore
-holds unicode61 tokens over space-joined ``jieba.cut_for_search`` words (see
-:mod:`kiosk.search._text`): BM25 then works on real words, a two-character
-word like 公开 is found inside 政务公开 and 公开栏 (search mode emits the
-dictionary words inside a longer word), and queries are cheap. jieba misses
-single characters inside words (网 in 网站) and rare two-character
-substrings that are not dictionary words, so queries add a substring scan
-(``instr`` over the normalised text, :meth:`SearchIndex.substring_matches`)
-for CJK terms of one or two characters: recall 1.0 for ~2 ms more.
+The trigram tokenizer finds nothing shorter than three characters (on 3.40 not
+even through its LIKE support), yet most words visitors type are one or two
+characters (公开, 网, 热线, 收费): it is fast only because it returns nothing.
+So ``body`` holds unicode61 tokens over space-joined ``jieba.cut_for_search``
+words (:mod:`kiosk.search._text`): BM25 works on real words, and 公开 is found
+inside 政务公开 or 公开栏 because search mode also emits the dictionary words
+inside a longer word. jieba alone misses a character inside a word (网 in
+网站) and two-character strings that are no dictionary word; an ``instr`` scan
+fixes that but reads every row for a rare string (~30 ms at 66,000 rows), so
+the ``chars`` column indexes each CJK character as a token instead (other runs
+become ``x``): the phrase ``chars : "公 开"`` is exactly the substring 公开, at
+index speed (:func:`substring_matches`). Its cost is a bigger file (≈ 90 MB for
+66,000 sentences, ≈ 0.5 MB for the four test reports) and a slower build.
+
+The p95 column is ranking every match of a very common word (公开 is in 46,000
+of the 66,000 sentences); :mod:`kiosk.search.query` therefore lets BM25 rank at
+most :data:`COMMON_ROWS` rows, which brings search to p50/p95 ≈ 4–7 / 10–18 ms
+and ask to ≈ 5–15 / 13–46 ms on the 1,000 reports (``kiosk.search.bench``).
 
 Updates and readers
 -------------------
@@ -52,233 +65,42 @@ says why.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kiosk.content.library import Library
 from kiosk.content.model import Report
-from kiosk.search._text import cjk_chars, cjk_phrase, normalize, tokens
+from kiosk.search._rows import (
+    BM25_WEIGHTS,
+    COMMON_ROWS,
+    FILENAME,
+    SCHEMA_VERSION,
+    ReportInfo,
+    Row,
+    SyncStats,
+    _create,
+    _report_rows,
+    _usable,
+    language_token,
+    match,
+    place_names,
+    report_hash,
+    report_rows,
+    rows,
+    scope_token,
+    substring_matches,
+    year_token,
+)
+from kiosk.search._text import cjk_chars, cjk_phrase, normalize
 
 log = logging.getLogger("kiosk.search")
-
-SCHEMA_VERSION = "3"
-_PLACE = re.compile(
-    r"[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|旗|盟|镇|乡|街道)"
-)
-FILENAME = "search.sqlite3"
-
-_SCHEMA = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE reports(
-    slug TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL, year INTEGER,
-    language TEXT NOT NULL, date TEXT, scope TEXT NOT NULL, context TEXT NOT NULL);
-CREATE TABLE sentences(
-    id INTEGER PRIMARY KEY, slug TEXT NOT NULL, block_id TEXT NOT NULL,
-    block_type TEXT NOT NULL, section TEXT NOT NULL, sentence_id TEXT NOT NULL,
-    position INTEGER NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL,
-    header TEXT, cells TEXT, header_row INTEGER NOT NULL DEFAULT 0, lead INTEGER NOT NULL,
-    intro TEXT NOT NULL, inner TEXT NOT NULL, outer TEXT NOT NULL);
-CREATE INDEX sentences_slug ON sentences(slug);
-CREATE VIRTUAL TABLE fts USING fts5(
-    body, section, scope, chars, tokenize='unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
-"""
-_ROW_COLUMNS = (
-    "s.id, s.slug, r.title, r.year, r.language, s.block_id, s.block_type, s.section, "
-    "s.sentence_id, s.position, s.text, s.norm, s.header, s.cells, s.header_row, s.lead, s.intro, s.inner, s.outer"
-)
-#: BM25 column weights: body, section path, scope and chars (these two never rank).
-BM25_WEIGHTS = (1.0, 0.35, 0.0, 0.0)
-#: Most rows BM25 ranks for one query (about 6 µs a row): beyond it, queries fetch
-#: with their rarest words only, or newest first (see :mod:`kiosk.search.query`).
-COMMON_ROWS = 4000
-
-
-@dataclass(frozen=True)
-class Row:
-    """One indexed sentence, as read back."""
-
-    rowid: int
-    slug: str
-    title: str
-    year: int | None
-    language: str
-    block_id: str
-    block_type: str
-    section_json: str  # [[heading title, heading block id], …], outermost first
-    sentence_id: str
-    position: int
-    text: str
-    norm: str
-    header_json: str | None
-    cells_json: str | None
-    header_row: bool
-    lead: bool  # the first sentence after a heading, or of a list item
-    intro: str  # for list items: the sentence introducing the list ("…存在一些不足："), normalised
-    inner: str  # the innermost heading, normalised
-    outer: str  # the outer headings, normalised
-
-    @cached_property
-    def _path(self) -> list[list[str]]:
-        return list(json.loads(self.section_json))
-
-    @property
-    def section(self) -> tuple[str, ...]:
-        """Titles of the enclosing headings, outermost first."""
-        return tuple(title for title, _ in self._path)
-
-    @property
-    def section_ids(self) -> tuple[str, ...]:
-        """Block ids (anchors) of the enclosing headings."""
-        return tuple(block_id for _, block_id in self._path)
-
-    @property
-    def header(self) -> tuple[str, ...]:
-        return tuple(json.loads(self.header_json)) if self.header_json else ()
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return tuple(json.loads(self.cells_json)) if self.cells_json else ()
-
-
-@dataclass(frozen=True)
-class ReportInfo:
-    slug: str
-    title: str
-    year: int | None
-    language: str
-    date: str | None
-    scope: str  # the report's own scope token
-    context: str  # normalised title, publisher and source: who and where the report is about
-    places: tuple[str, ...] = ()  # place names in them: 昆都仑区, 昆区, 青山区
-
-
-@dataclass(frozen=True)
-class SyncStats:
-    added: tuple[str, ...]
-    updated: tuple[str, ...]
-    removed: tuple[str, ...]
-    unchanged: int
-    seconds: float
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-
-def place_names(context: str) -> tuple[str, ...]:
-    """Place names at the head of a title, publisher or source (before 人民政府, 政府
-    or a year): ``昆都仑区人民政府2013年…`` → 昆都仑区; ``昆区政府网`` → 昆区."""
-    out: list[str] = []
-    for part in context.split(" "):
-        head = re.split(r"人民政府|政府|\d", part)[0]
-        out += _PLACE.findall(head)
-    return tuple(dict.fromkeys(out))
-
-
-def report_hash(report: Report) -> str:
-    """Content hash of everything the index stores about a report."""
-    data = json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(f"{SCHEMA_VERSION}\n{data}".encode()).hexdigest()
-
-
-def scope_token(slug: str) -> str:
-    return "rp" + hashlib.blake2b(slug.encode(), digest_size=6).hexdigest()
-
-
-def year_token(year: int) -> str:
-    return f"yr{year}"
-
-
-def language_token(language: str) -> str:
-    return "lg" + "".join(ch for ch in language.split("-")[0].lower() if ch.isalnum())
-
-
-def _report_rows(report: Report) -> list[tuple[object, ...]]:
-    """(block_id, type, section json, sentence id, position, text, norm, header, cells,
-    header_row, lead, intro, inner, outer; then tokens, section tokens) for each sentence."""
-    out: list[tuple[object, ...]] = []
-    stack: list[tuple[int, str, str]] = []
-    position = 0
-    after_heading = False
-    previous = None
-    for block in report.blocks:
-        intro = ""
-        if block.type == "list" and previous is not None and previous.type == "paragraph":
-            last = previous.sentences[-1].text.strip() if previous.sentences else ""
-            intro = normalize(last) if last.endswith((":", "：")) else ""
-        previous = block
-        lead = after_heading and block.type != "heading"
-        after_heading = block.type == "heading"
-        if block.type == "heading" and block.level is not None:
-            while stack and stack[-1][0] >= block.level:
-                stack.pop()
-            stack.append((block.level, block.text, block.id))
-        section = [[title, block_id] for _, title, block_id in stack]
-        section_tokens = " ".join(tokens(" ".join(title for _, title, _ in stack)))
-        inner = normalize(stack[-1][1]) if stack else ""
-        outer = normalize(" ".join(title for _, title, _ in stack[:-1]))
-        offset = 1 if block.type == "table" and block.header else 0
-        item_heads = {item[0].id for item in block.items if item}
-        for i, sentence in enumerate(block.sentences):
-            header = cells = None
-            header_row = 0
-            if block.type == "table":
-                header = json.dumps(list(block.header), ensure_ascii=False)
-                if offset and i == 0:
-                    cells, header_row = header, 1
-                elif 0 <= i - offset < len(block.rows):
-                    cells = json.dumps(list(block.rows[i - offset]), ensure_ascii=False)
-            out.append(
-                (
-                    block.id,
-                    block.type,
-                    json.dumps(section, ensure_ascii=False),
-                    sentence.id,
-                    position,
-                    sentence.text,
-                    normalize(sentence.text),
-                    header,
-                    cells,
-                    header_row,
-                    int((lead and i == 0) or sentence.id in item_heads),
-                    intro,
-                    inner,
-                    outer,
-                    " ".join(tokens(sentence.text)),
-                    section_tokens,
-                )
-            )
-            position += 1
-    return out
-
-
-def _create(conn: sqlite3.Connection) -> None:
-    conn.executescript(_SCHEMA)
-    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-
-
-def _usable(path: Path) -> bool:
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            found = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            conn.execute("SELECT count(*) FROM fts WHERE fts MATCH 'x'").fetchone()
-            return bool(found and found[0] == SCHEMA_VERSION)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
+T = TypeVar("T")
 
 
 class SearchIndex:
@@ -294,7 +116,7 @@ class SearchIndex:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._cache: dict[str, object] = {}
+        self._cache: dict[str, Any] = {}
         self._cache_version = -1
         self._memory: sqlite3.Connection | None = None
         self._writer_conn: sqlite3.Connection | None = None
@@ -501,176 +323,96 @@ class SearchIndex:
 
     # --- reading ------------------------------------------------------------
 
-    def _cached(self) -> dict[str, object]:
-        if self._cache_version != self.version:
-            self._cache = {}
-            self._cache_version = self.version
-        return self._cache
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, cached under ``key`` until the index next changes. A value
+        computed while a sync committed is not kept: it may come from the older snapshot."""
+        version = self.version
+        if self._cache_version != version:
+            self._cache, self._cache_version = {}, version
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        value = compute()
+        if self.version == version:
+            cache[key] = value
+        return value
 
     def reports(self) -> dict[str, ReportInfo]:
         """Every indexed report by slug."""
-        cache = self._cached()
-        found = cache.get("reports")
-        if isinstance(found, dict):
-            return found
-        with self.reading() as conn:
-            rows = conn.execute(
-                "SELECT slug, title, year, language, date, scope, context FROM reports"
-            ).fetchall()
-        info = {
-            r[0]: ReportInfo(r[0], r[1], r[2], r[3], r[4], r[5].split()[0], r[6], place_names(r[6]))
-            for r in rows
-        }
-        cache["reports"] = info
-        return info
+
+        def load() -> dict[str, ReportInfo]:
+            with self.reading() as conn:
+                sql = "SELECT slug, title, year, language, date, scope, context FROM reports"
+                rows = conn.execute(sql).fetchall()
+            return {
+                r[0]: ReportInfo(
+                    r[0], r[1], r[2], r[3], r[4], r[5].split()[0], r[6], place_names(r[6])
+                )
+                for r in rows
+            }
+
+        return self.memo("reports", load)
 
     def places(self) -> dict[str, frozenset[str]]:
         """Place name, or its start of 2+ characters (石桥 for 石桥县) → slugs of the
         reports about it."""
-        cache = self._cached()
-        found = cache.get("places")
-        if isinstance(found, dict):
-            return found
-        out: dict[str, set[str]] = {}
-        for info in self.reports().values():
-            for place in info.places:
-                for end in range(2, len(place) + 1):
-                    out.setdefault(place[:end], set()).add(info.slug)
-        frozen = {k: frozenset(v) for k, v in out.items()}
-        cache["places"] = frozen
-        return frozen
+
+        def load() -> dict[str, frozenset[str]]:
+            out: dict[str, set[str]] = {}
+            for info in self.reports().values():
+                for place in info.places:
+                    for end in range(2, len(place) + 1):
+                        out.setdefault(place[:end], set()).add(info.slug)
+            return {k: frozenset(v) for k, v in out.items()}
+
+        return self.memo("places", load)
 
     def sentence_count(self) -> int:
-        cache = self._cached()
-        found = cache.get("count")
-        if isinstance(found, int):
-            return found
-        with self.reading() as conn:
-            count = int(conn.execute("SELECT count(*) FROM sentences").fetchone()[0])
-        cache["count"] = count
-        return count
+        def load() -> int:
+            with self.reading() as conn:
+                return int(conn.execute("SELECT count(*) FROM sentences").fetchone()[0])
+
+        return self.memo("count", load)
+
+    def _count(self, key: str, conn: sqlite3.Connection, sql: str, arg: str) -> int:
+        return self.memo(key, lambda: int(conn.execute(sql, (arg,)).fetchone()[0] or 0))
 
     def document_frequency(self, conn: sqlite3.Connection, token: str) -> int:
         """In how many sentences ``token`` occurs (body column), from the FTS vocabulary."""
-        cache = self._cached()
-        key = "df:" + token
-        found = cache.get(key)
-        if isinstance(found, int):
-            return found
-        row = conn.execute(
-            "SELECT doc FROM fts_vocab WHERE term = ? AND col = 'body'", (token,)
-        ).fetchone()
-        df = int(row[0]) if row else 0
-        cache[key] = df
-        return df
-
-    def substring_frequency(self, conn: sqlite3.Connection, needle: str) -> int:
-        """In how many sentences the text contains the CJK ``needle`` (cached)."""
-        cache = self._cached()
-        key = "sf:" + needle
-        found = cache.get(key)
-        if isinstance(found, int):
-            return found
-        sql = "SELECT count(*) FROM fts WHERE fts MATCH ?"
-        count = int(conn.execute(sql, (f"chars : {cjk_phrase(needle)}",)).fetchone()[0])
-        cache[key] = count
-        return count
+        sql = "SELECT coalesce(sum(doc), 0) FROM fts_vocab WHERE term = ? AND col = 'body'"
+        return self._count("df:" + token, conn, sql, token)
 
     def token_frequency(self, conn: sqlite3.Connection, token: str) -> int:
         """In how many sentences ``token`` occurs in the words or the headings (at most)."""
-        cache = self._cached()
-        key = "tf:" + token
-        found = cache.get(key)
-        if isinstance(found, int):
-            return found
-        sql = "SELECT coalesce(sum(doc), 0) FROM fts_vocab WHERE term = ? AND col IN ('body', 'section')"
-        count = int(conn.execute(sql, (token,)).fetchone()[0])
-        cache[key] = count
-        return count
-
-    @staticmethod
-    def _scoped(expression: str, scope: Iterable[str]) -> str:
-        scope = list(scope)
-        if not scope:
-            return expression
-        quoted = " OR ".join(f'"{s}"' for s in scope)
-        return f"scope : ({quoted}) AND ({expression})"
-
-    @classmethod
-    def match(
-        cls,
-        conn: sqlite3.Connection,
-        expression: str,
-        scope: Iterable[str] = (),
-        limit: int = 200,
-        ranked: bool = True,
-    ) -> list[tuple[int, float]]:
-        """(rowid, bm25) of the best ``limit`` rows matching an FTS5 ``expression``
-        built from quoted tokens only; ``scope`` tokens restrict the reports.
-        Unranked: the newest ``limit`` rows, with bm25 0.0."""
-        expression = cls._scoped(expression, scope)
-        if not ranked:
-            sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-            return [(int(r[0]), 0.0) for r in conn.execute(sql, (expression, limit))]
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         sql = (
-            f"SELECT rowid, bm25(fts, {weights}) AS r FROM fts WHERE fts MATCH ? ORDER BY r LIMIT ?"
+            "SELECT coalesce(sum(doc), 0) FROM fts_vocab "
+            "WHERE term = ? AND col IN ('body', 'section')"
         )
-        return [(int(a), float(b)) for a, b in conn.execute(sql, (expression, limit))]
+        return self._count("tf:" + token, conn, sql, token)
 
-    @classmethod
-    def substring_matches(
-        cls, conn: sqlite3.Connection, needle: str, scope: Iterable[str] = (), limit: int = 200
-    ) -> list[int]:
-        """Rowids (newest first) whose text contains the CJK ``needle`` — through the
-        character column, so a 1–2-character word is found inside any longer word."""
-        expression = cls._scoped(f"chars : {cjk_phrase(needle)}", scope)
-        sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-        return [int(r[0]) for r in conn.execute(sql, (expression, limit))]
+    def substring_frequency(self, conn: sqlite3.Connection, needle: str) -> int:
+        """In how many sentences the text contains the CJK ``needle``."""
+        sql = "SELECT count(*) FROM fts WHERE fts MATCH ?"
+        return self._count("sf:" + needle, conn, sql, f"chars : {cjk_phrase(needle)}")
 
-    @staticmethod
-    def rows(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, Row]:
-        ids = list(dict.fromkeys(rowids))
-        out: dict[int, Row] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            sql = (
-                f"SELECT {_ROW_COLUMNS} FROM sentences s JOIN reports r ON r.slug = s.slug "
-                f"WHERE s.id IN ({marks})"
-            )
-            for r in conn.execute(sql, chunk):
-                out[r[0]] = _row(r)
-        return out
-
-    @staticmethod
-    def report_rows(conn: sqlite3.Connection, slug: str) -> list[Row]:
-        sql = (
-            f"SELECT {_ROW_COLUMNS} FROM sentences s JOIN reports r ON r.slug = s.slug "
-            "WHERE s.slug = ? ORDER BY s.position"
-        )
-        return [_row(r) for r in conn.execute(sql, (slug,))]
+    # The queries themselves (see kiosk.search._rows), for callers holding a connection.
+    match = staticmethod(match)
+    substring_matches = staticmethod(substring_matches)
+    rows = staticmethod(rows)
+    report_rows = staticmethod(report_rows)
 
 
-def _row(r: tuple[object, ...]) -> Row:
-    return Row(
-        rowid=int(r[0]),  # type: ignore[call-overload]
-        slug=str(r[1]),
-        title=str(r[2]),
-        year=r[3] if isinstance(r[3], int) else None,
-        language=str(r[4]),
-        block_id=str(r[5]),
-        block_type=str(r[6]),
-        section_json=str(r[7]),
-        sentence_id=str(r[8]),
-        position=int(r[9]),  # type: ignore[call-overload]
-        text=str(r[10]),
-        norm=str(r[11]),
-        header_json=r[12] if isinstance(r[12], str) else None,
-        cells_json=r[13] if isinstance(r[13], str) else None,
-        header_row=bool(r[14]),
-        lead=bool(r[15]),
-        intro=str(r[16]),
-        inner=str(r[17]),
-        outer=str(r[18]),
-    )
+__all__ = [
+    "BM25_WEIGHTS",
+    "COMMON_ROWS",
+    "SCHEMA_VERSION",
+    "ReportInfo",
+    "Row",
+    "SearchIndex",
+    "SyncStats",
+    "language_token",
+    "place_names",
+    "report_hash",
+    "scope_token",
+    "year_token",
+]

@@ -11,10 +11,11 @@ Ranking
 -------
 Candidates are the best 120 rows by FTS5 BM25 over the body and section
 columns (any query token; in a library of more than 4,000 sentences only the
-rarest tokens fetch, so that BM25 never ranks more than ~4,000 rows — a single
-token matching more is fetched newest first, unranked), plus — for CJK terms of one or two characters,
-which jieba may have kept inside a longer word — rows whose text contains the
-term (see :mod:`kiosk.search.index`). Each candidate then scores::
+rarest tokens fetch, so that BM25 never ranks more than ~4,000 rows, and a
+single token matching more fetches the newest rows unranked), plus — for CJK
+terms of one or two characters, which jieba may have kept inside a longer word —
+60 rows whose text contains the term (the character column, see
+:mod:`kiosk.search.index`). Each candidate then scores::
 
     bm25 / best bm25                               0 … 1   (0 for substring-only rows)
   + coverage: idf-weighted share of the terms       0 … 1   (a synonym counts 0.8)
@@ -51,6 +52,7 @@ from kiosk.search._text import (
     words,
 )
 from kiosk.search.index import COMMON_ROWS, Row, SearchIndex
+from kiosk.search.results import Hit, Query, SearchResults, Term
 
 CANDIDATES = 120
 SUBSTRING_CANDIDATES = 60
@@ -61,93 +63,6 @@ PART_CREDIT = 0.7
 UNIT_CHARS = frozenset("个条件人名位次场项篇份期家所天封台元年月日")
 _COUNT_WORD = re.compile(r"^(?:几|多少)[个条件人名位次场项篇份期家所天封台元]*$")
 _ASCII = re.compile(r"^[a-z0-9]+$")
-
-REASONS = {
-    "empty": {"zh": "请输入要查找的字词", "en": "Type a word to search for"},
-    "unusable": {
-        "zh": "查询里没有可以查找的字词",
-        "en": "The query has no words that can be searched for",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word of the query, its synonyms, and its parts (each with their synonyms).
-
-    Parts are the shorter dictionary words inside a long word (热线电话 → 热线,
-    电话); a sentence holding only some of them is a weaker match.
-    """
-
-    word: str
-    synonyms: tuple[str, ...] = ()
-    parts: tuple[tuple[str, ...], ...] = ()
-
-    @property
-    def alternatives(self) -> tuple[str, ...]:
-        """Every string that counts (the word first)."""
-        flat = [self.word, *self.synonyms, *(a for part in self.parts for a in part)]
-        return tuple(dict.fromkeys(flat))
-
-
-@dataclass(frozen=True)
-class Query:
-    raw: str
-    text: str
-    terms: tuple[Term, ...]
-    reason: str | None = None  # "empty" | "unusable" | None
-    truncated: bool = False
-    language: str = "zh"
-
-    def message(self, language: str = "zh") -> str | None:
-        if self.reason is None:
-            return None
-        return REASONS[self.reason]["en" if language.startswith("en") else "zh"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    slug: str
-    title: str
-    year: int | None
-    section: str  # the innermost heading ('' before the first heading)
-    section_path: tuple[str, ...]
-    sentence_id: str
-    block_id: str
-    text: str
-    snippet: str  # HTML: escaped text, matches in <mark>
-    score: float
-
-    @property
-    def url(self) -> str:
-        return f"/reports/{self.slug}#{self.sentence_id}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "year": self.year,
-            "section": self.section,
-            "section_path": list(self.section_path),
-            "sentence_id": self.sentence_id,
-            "block_id": self.block_id,
-            "text": self.text,
-            "snippet": self.snippet,
-            "score": round(self.score, 4),
-            "url": self.url,
-        }
-
-
-class SearchResults(list[Hit]):
-    """The hits, best first, with the parsed query and why it found nothing (if so)."""
-
-    def __init__(self, hits: Iterable[Hit], query: Query) -> None:
-        super().__init__(hits)
-        self.query = query
-        self.reason: str | None = query.reason
-
-    def message(self, language: str = "zh") -> str | None:
-        return self.query.message(language)
 
 
 def _short_cjk(word: str) -> bool:
@@ -175,7 +90,8 @@ def make_term(word: str, synonyms: bool = True) -> Term:
 def _keep_pattern(keep: tuple[str, ...]) -> re.Pattern[str]:
     phrases = {w for w in (*SYNONYMS, *QUESTION_WORDS) if len(w) >= 3 and has_cjk(w)}
     phrases |= {w for w in keep if len(w) >= 2}
-    return re.compile("|".join(re.escape(w) for w in sorted(phrases, key=len, reverse=True)))
+    ordered = sorted(phrases, key=len, reverse=True)  # longest first: 石桥县 before 石桥
+    return re.compile("|".join(re.escape(w) for w in ordered) or "(?!)")
 
 
 def _segment(text: str, keep: tuple[str, ...] = ()) -> list[str]:
@@ -284,7 +200,7 @@ def search(
 ) -> SearchResults:
     """Find sentences for ``q`` (optionally within one report); see the module docstring."""
     query = parse_query(q)
-    limit = max(0, min(int(limit), 200))
+    limit = max(0, min(limit if isinstance(limit, int) else 20, 200))
     if query.reason or not limit:
         return SearchResults([], query)
     reports = index.reports()
@@ -314,6 +230,7 @@ def _score(
     weights: Sequence[float],
     phrase: str,
 ) -> float:
+    """The score of one candidate (see "Ranking" in the module docstring)."""
     total = sum(weights) or 1.0
     credits = [term_credit(t, row.norm) for t in terms]
     coverage = sum(w * c for w, c in zip(weights, credits, strict=True)) / total

@@ -20,7 +20,6 @@ document order). Results are cached per index version.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -35,8 +34,6 @@ _CLAUSE = re.compile(r"[^，,；;。：:！!？?]+")
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(万?[个条件人名次场项篇份家所]|%)")
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 _TRAILING = re.compile(r"(?:的)?(?:情况|工作情况)?[。.;；:：\s]*$")
-_lock = threading.Lock()
-_cache: dict[tuple[int, int, str], list[Suggestion]] = {}
 
 
 @dataclass(frozen=True)
@@ -98,25 +95,21 @@ def suggest(
 ) -> list[Suggestion]:
     """Questions ``ask`` can answer, for one report, or (``slug=None``) for the newest
     report in ``language`` (else the newest), asked over the whole library."""
-    key = (id(index), index.version, slug or f"*{language}")
-    with _lock:
-        if key in _cache:
-            return _cache[key][:limit]
     reports = index.reports()
-    if slug is None:
-        lang = language.split("-")[0]
-        newest = sorted(
-            reports.values(),
-            key=lambda r: (r.language.startswith(lang), r.year or 0, r.date or "", r.slug),
-        )
-        out = _for_report(index, newest[-1], library=True) if newest else []
-    elif slug in reports:
-        out = _for_report(index, reports[slug], library=False)
-    else:
-        out = []
-    with _lock:
-        _cache[key] = out
-    return out[:limit]
+
+    def compute() -> list[Suggestion]:
+        if slug is None:
+            lang = language.split("-")[0]
+            newest = sorted(
+                reports.values(),
+                key=lambda r: (r.language.startswith(lang), r.year or 0, r.date or "", r.slug),
+            )
+            return _for_report(index, newest[-1], library=True) if newest else []
+        if slug in reports:
+            return _for_report(index, reports[slug], library=False)
+        return []
+
+    return index.memo(f"suggest:{slug or '*' + language}", compute)[:limit]
 
 
 def _for_report(index: SearchIndex, info: ReportInfo, library: bool) -> list[Suggestion]:

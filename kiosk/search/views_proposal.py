@@ -36,9 +36,10 @@ from starlette.responses import JSONResponse, Response
 from kiosk.app import template
 from kiosk.content.library import Library
 from kiosk.i18n import pick_language
-from kiosk.search.ask import Answer, ask
+from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
-from kiosk.search.query import SearchResults, search
+from kiosk.search.query import search
+from kiosk.search.results import Answer, SearchResults
 from kiosk.search.suggest import suggest, topics
 
 MAX_LIMIT = 50
