@@ -23,6 +23,7 @@ from starlette.templating import Jinja2Templates
 
 from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
+from kiosk.search.index import SearchIndex
 from kiosk.security import SecurityMiddleware
 from kiosk.settings import Settings
 from kiosk.speech.engine import SpeechError, create_engine
@@ -134,6 +135,14 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
     log.info("speech: prebuilt %d sentences", made)
 
 
+async def _build_index(store: ContentStore, search: SearchIndex) -> None:
+    """Index the content at start-up, so the first question is answered at once."""
+    try:
+        await anyio.to_thread.run_sync(search.ensure, store.library)
+    except Exception:  # searching is then built on the first query, or reports why
+        log.exception("search: building the index at start-up failed")
+
+
 def make_speech(settings: Settings) -> SpeechService:
     engine = create_engine(settings.speech_engine)
     return SpeechService(
@@ -156,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     store = ContentStore(settings.content_path, settings.max_content_bytes)
     speech = make_speech(settings)
+    search = SearchIndex(settings.cache_path)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -165,10 +175,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     tg.start_soon(_watch_content, store, settings.reload_interval)
                 if settings.speech_prebuild:
                     tg.start_soon(_prebuild_audio, store, speech)
+                tg.start_soon(_build_index, store, search)
                 yield
                 tg.cancel_scope.cancel()
         finally:
             await anyio.to_thread.run_sync(speech.close)
+            search.close()
 
     from kiosk import views
 
@@ -181,6 +193,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.store = store
     app.state.speech = speech
+    app.state.search = search
     app.state.body_cache = OrderedDict()
     app.state.page_cache = OrderedDict()
     app.state.speech_json_cache = {}

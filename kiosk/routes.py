@@ -7,6 +7,7 @@ from starlette.staticfiles import StaticFiles
 
 from kiosk import bundle, qr_views, views
 from kiosk.app import ASSETS
+from kiosk.search import views as search_views
 
 
 def routes() -> list[BaseRoute]:
@@ -22,6 +23,10 @@ def routes() -> list[BaseRoute]:
         Route("/reports/{slug}/download.html", views.download_html, name="download_html"),
         Route("/reports/{slug}/audio.mp3", views.download_audio, name="download_audio"),
         Route("/audio/{slug}/{speed}/{sentence}.{fmt}", views.audio, name="audio"),
+        Route("/search", search_views.search_page, name="search"),
+        Route("/search.json", search_views.search_json, name="search_json"),
+        Route("/ask", search_views.ask_page, name="ask"),
+        Route("/ask.json", search_views.ask_json, name="ask_json"),
         Route("/r/{code}", qr_views.handoff_redirect, name="handoff"),
         Route("/R/{code}", qr_views.handoff_redirect, name="handoff_upper"),
         Route("/qr/{slug}.svg", qr_views.report_qr_svg, name="report_qr"),

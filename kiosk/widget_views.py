@@ -293,7 +293,9 @@ def _limiter(request: Request, kind: str) -> RateLimiter | None:
         try:
             speak_limit = RateLimiter.from_setting(spec, burst=10)
         except ValueError:
-            log.warning("widget: speak_rate_limit %r is invalid; using %s", spec, DEFAULT_RATE_LIMIT)
+            log.warning(
+                "widget: speak_rate_limit %r is invalid; using %s", spec, DEFAULT_RATE_LIMIT
+            )
             speak_limit = RateLimiter.from_setting(DEFAULT_RATE_LIMIT, burst=10)
         light = speak_limit.scaled(4) if speak_limit is not None else None
         limiters = {"speak": speak_limit, "light": light}
@@ -399,7 +401,9 @@ async def speak(request: Request) -> Response:
     try:
         path = await service.ensure(utterance, fmt)
     except SpeechBusy:
-        return _error(request, 503, "the speech engine is busy: try again shortly", **{"Retry-After": "2"})
+        return _error(
+            request, 503, "the speech engine is busy: try again shortly", **{"Retry-After": "2"}
+        )
     except SpeechError:
         return _error(request, 503, "speech is unavailable on this server")
     return FileResponse(
@@ -451,7 +455,10 @@ async def pinyin(request: Request) -> Response:
     )
 
 
-_QR_LABELS = {"zh-CN": "本页二维码：用手机扫码打开本页", "en": "QR code: open this page on your phone"}
+_QR_LABELS = {
+    "zh-CN": "本页二维码：用手机扫码打开本页",
+    "en": "QR code: open this page on your phone",
+}
 
 
 async def qr_svg(request: Request) -> Response:

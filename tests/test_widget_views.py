@@ -287,7 +287,10 @@ def test_bad_rate_limit_settings(spec: str) -> None:
 
 @pytest.mark.parametrize("path", ["/api/speak", "/api/pinyin"])
 def test_preflight_answers_allowlisted_origins_only(api: TestClient, path: str) -> None:
-    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    ask = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     for origin in (PORTAL, "http://localhost:8080", OWN):
         response = api.options(path, headers={"Origin": origin, **ask})
         assert response.status_code == 204
@@ -309,7 +312,9 @@ def test_cors_headers_echo_allowlisted_origins_and_never_star(api: TestClient) -
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-origin"] == PORTAL
     assert ok.headers["vary"] == "Origin"
-    foreign = api.post("/api/pinyin", json={"text": "政府"}, headers={"Origin": "https://evil.example"})
+    foreign = api.post(
+        "/api/pinyin", json={"text": "政府"}, headers={"Origin": "https://evil.example"}
+    )
     assert foreign.status_code == 403
     assert "access-control-allow-origin" not in foreign.headers
     speak = api.post("/api/speak", json={"text": SHORT}, headers={"Origin": "https://evil.example"})
@@ -367,7 +372,10 @@ def test_pinyin_collapses_whitespace_and_refuses_junk(api: TestClient) -> None:
     assert api.post("/api/pinyin", json={"text": "政" * 501}).status_code == 422
     assert api.post("/api/pinyin", json={"text": "a\x1bb"}).status_code == 422
     assert api.post("/api/pinyin", content=b"nope", headers=JSON).status_code == 400
-    assert api.post("/api/pinyin", content=b"{}", headers={"content-type": "text/plain"}).status_code == 415
+    assert (
+        api.post("/api/pinyin", content=b"{}", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )
 
 
 # -- /api/qr.svg -----------------------------------------------------------------------------
@@ -415,11 +423,20 @@ def test_demo_is_a_portal_page_with_the_one_tag(api: TestClient) -> None:
     assert response.template.name == "widget_demo.html"  # type: ignore[attr-defined]
     html = response.text
     assert f'<script src="{OWN}/widget/v1/toolbar.js" defer></script>' in html
-    for chrome in ("登录", "智慧昆都仑", "请用手机扫码访问", "无障碍浏览", "适老版", "字体", "打印保存", "智能问答"):
+    for chrome in (
+        "登录",
+        "智慧昆都仑",
+        "请用手机扫码访问",
+        "无障碍浏览",
+        "适老版",
+        "字体",
+        "打印保存",
+        "智能问答",
+    ):
         assert chrome in html
     assert "区政府始终高度重视政务公开和政务服务工作" in html  # the seed report's body
     assert "<h1" in html and "<h2>一、政府信息公开的主要措施及成效</h2>" in html
-    assert '{% extends' not in html and "kiosk-header" not in html  # not one of our pages
+    assert "{% extends" not in html and "kiosk-header" not in html  # not one of our pages
     # Our own strict CSP holds on the demo: no inline script or style.
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
     assert "<style" not in html and ' style="' not in html
@@ -435,7 +452,9 @@ def test_demo_examples_set_the_tag_attributes(api: TestClient) -> None:
 def test_examples_use_only_documented_options() -> None:
     examples = yaml.safe_load((widget_views.TOOLBAR / "examples.yaml").read_text(encoding="utf-8"))
     assert examples[0]["name"] == "default"
-    features = set("sound speed point continuous zoom text scheme cursor crosshair caption textonly qr elder".split())
+    features = set(
+        "sound speed point continuous zoom text scheme cursor crosshair caption textonly qr elder".split()
+    )
     for example in examples:
         for name, value in example["params"]["attributes"].items():
             if name == "data-lang":

@@ -146,9 +146,11 @@ def new_page(browser: Browser, viewport: dict[str, int], **options: object) -> P
     # Content Security Policy violations show up as console errors.
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     page.errors = errors  # type: ignore[attr-defined]
     return page

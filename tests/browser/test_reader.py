@@ -11,7 +11,6 @@ from playwright.sync_api import Browser, Page
 
 from kiosk.prefs import COOKIE, SCHEMES
 from tests.browser.conftest import (
-    wait_for,
     KIOSK,
     PHONE,
     Server,
@@ -20,6 +19,7 @@ from tests.browser.conftest import (
     screenshot,
     start_server,
     stop_server,
+    wait_for,
 )
 
 SLUG = "kundulun-2013-report"
@@ -31,6 +31,10 @@ PAGES = {
     "help": "/help",
     "not-found": "/reports/nope",
     "patterns": "/-/patterns",
+    "ask": "/ask",
+    "answer": "/ask?q=%E7%83%AD%E7%BA%BF%E7%94%B5%E8%AF%9D%E5%A4%84%E7%90%86%E4%BA%86%E5%A4%9A%E5%B0%91%E4%B8%AA",
+    "no-answer": "/ask?q=%E5%9B%BE%E4%B9%A6%E9%A6%86%E5%87%A0%E7%82%B9%E5%BC%80%E9%97%A8",
+    "search": "/search?q=%E5%85%AC%E5%BC%80",
 }
 
 # Contrast of every rendered text element against its effective background.

@@ -1,30 +1,10 @@
-"""Proposed request handlers for search and 智能问答 — NOT imported by anything yet.
+"""Search and 智能问答 over HTTP: ``/search``, ``/search.json``, ``/ask``, ``/ask.json``.
 
-For the lead to wire in (kiosk/routes.py, kiosk/app.py and the templates are
-being edited by others, so nothing here touches them):
-
-``kiosk/routes.py``::
-
-    Route("/search", views.search_page, name="search"),
-    Route("/search.json", views.search_json, name="search_json"),
-    Route("/ask", views.ask_page, name="ask"),
-    Route("/ask.json", views.ask_json, name="ask_json"),
-
-``kiosk/app.py`` (``create_app``), once per app::
-
-    app.state.search = SearchIndex(settings.cache_path)
-
-The index is refreshed lazily by :func:`_index`: whenever
-``app.state.store.library`` is another object than the one last indexed
-(identity; :class:`~kiosk.content.library.ContentStore` swaps in a new Library
-on every change), it syncs — incrementally, off the event loop. While a sync
-runs, other requests keep answering from the previous index. To build it at
-start-up instead of on the first query, call ``index.ensure(store.library)``
-in the lifespan before ``yield`` (``await anyio.to_thread.run_sync(...)``).
-
-Templates ``search.html`` and ``ask.html`` get the contexts built below; hit
-snippets are already HTML (escaped text with ``<mark>``): render them with
-``{{ hit.snippet | safe }}`` and everything else autoescaped.
+The index (``app.state.search``) is refreshed lazily by :func:`_index`: whenever
+``app.state.store.library`` is another object than the one last indexed, it
+syncs — incrementally, off the event loop; while a sync runs, other requests
+keep answering from the previous index. Hit snippets are HTML built by
+:mod:`kiosk.search.query` from escaped text with ``<mark>``.
 """
 
 from __future__ import annotations
@@ -33,9 +13,9 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kiosk.app import template
+from kiosk.app import reader_prefs, template
 from kiosk.content.library import Library
-from kiosk.i18n import pick_language
+from kiosk.content.parse import is_slug
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 from kiosk.search.query import search
@@ -55,10 +35,7 @@ async def _index(request: Request) -> SearchIndex:
 
 
 def _lang(request: Request) -> str:
-    settings = request.app.state.settings
-    return pick_language(
-        request.query_params.get("lang"), request.cookies.get("lang"), settings.default_language
-    )
+    return reader_prefs(request).lang
 
 
 def _q(request: Request) -> str:
@@ -66,7 +43,8 @@ def _q(request: Request) -> str:
 
 
 def _slug(request: Request) -> str | None:
-    return request.query_params.get("report") or None
+    slug = request.query_params.get("report") or None
+    return slug if slug and is_slug(slug) else None
 
 
 def _limit(request: Request) -> int:
@@ -108,8 +86,9 @@ async def search_page(request: Request) -> Response:
     context = {
         "q": results.query.raw,
         "results": results,  # list of Hit; .reason / .message(lang) when empty or unusable
-        "message": results.message(lang),
+        "message": results.message(lang) if results.query.raw else None,
         "topics": topics(index, slug) if slug else [],
+        "report_slug": slug,
     }
     return template(request, "search.html", context)
 
@@ -131,6 +110,7 @@ async def ask_page(request: Request) -> Response:
         "q": answer.question,
         "answer": answer,
         "suggestions": await anyio.to_thread.run_sync(lambda: suggest(index, slug, language=lang)),
+        "report_slug": slug,
     }
     return template(request, "ask.html", context)
 

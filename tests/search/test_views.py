@@ -1,4 +1,4 @@
-"""The proposed JSON views work when wired into the app (the lead wires them for real)."""
+"""Search and 智能问答 over HTTP: JSON twins, pages, bad input."""
 
 from __future__ import annotations
 
@@ -6,26 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
-from kiosk.search import views_proposal as views
-from kiosk.search.index import SearchIndex
 from kiosk.settings import Settings
 
 
 @pytest.fixture
 def search_client(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.router.routes[:0] = [
-        Route("/search.json", views.search_json),
-        Route("/ask.json", views.ask_json),
-    ]
-    app.state.search = SearchIndex(tmp_path / "search-cache")
-    with TestClient(app) as client:
+    with TestClient(create_app(settings)) as client:
         yield client
-    app.state.search.close()
 
 
 def test_search_json(search_client: TestClient) -> None:
@@ -56,3 +46,45 @@ def test_ask_json_and_refresh_on_a_new_library(
     assert data["found"] and data["answer"]["slug"] == "extra-2020"
     missing = search_client.get("/ask.json", params={"q": "图书馆几点开门?"}).json()
     assert missing["found"] is False and missing["message"] == "报告中没有找到答案"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "x" * 10_000,
+        '"',
+        "*",
+        "NEAR(a b)",
+        "a OR b",
+        "((",
+        "😀😀",
+        "\x00\x07ctrl",
+        "公开 open 公開",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_pages_never_fail_on_bad_input(search_client: TestClient, q: str) -> None:
+    for path in ("/ask", "/search", "/ask.json", "/search.json"):
+        response = search_client.get(path, params={"q": q})
+        assert response.status_code == 200, (path, q)
+        if path.endswith(".json"):
+            assert response.headers["content-type"] == "application/json"
+        else:
+            assert "<script>alert" not in response.text
+
+
+def test_ask_page_answers_with_source_link_and_speech(search_client: TestClient) -> None:
+    response = search_client.get("/ask", params={"q": "2013年收到多少政府信息公开申请?"})
+    assert response.template.name == "ask.html"  # type: ignore[attr-defined]
+    answer = response.context["answer"]  # type: ignore[attr-defined]
+    assert answer.found and "未收到政府信息公开申请" in answer.answer.text
+    assert f'href="{answer.answer.url}"' in response.text
+    assert f"/audio/{answer.answer.slug}/normal/{answer.answer.sentence_id}.mp3" in response.text
+    chips = search_client.get("/ask").text
+    assert chips.count('class="kiosk-chip"') >= 3
+
+
+def test_no_answer_says_so_plainly(search_client: TestClient) -> None:
+    text = search_client.get("/ask", params={"q": "图书馆几点开门?"}).text
+    assert "报告中没有找到答案" in text

@@ -1,0 +1,163 @@
+"""Offline kiosks: a service worker keeps what the kiosk shows, for when the network is down.
+
+Two views (the lead wires them in ``kiosk/routes.py``):
+
+- ``/sw.js`` (:func:`service_worker`): the worker script, ``kiosk/static/sw.js``
+  with the content version written into it. The browser compares the script
+  byte for byte at every navigation and every ``registration.update()``, so a
+  new version of the content *is* a new worker: it installs everything into a
+  new cache (``kiosk-offline-<version>``) while the old worker keeps serving
+  the old one, takes over in one step, then deletes the old cache. A kiosk
+  therefore never shows part of one version and part of another.
+- ``/-/offline-manifest.json`` (:func:`offline_manifest`): every URL the kiosk
+  needs (start screen, library, help, every report page, its speech JSON and
+  its normal-speed WAV audio, the bundles, the vendored scripts) and the
+  version.
+
+The version is a hash of what the kiosk shows: every report's document model
+(not file times, so servers behind one proxy that hold the same content agree
+on it), the speech engine version (audio), the bundle digests, the templates
+and interface strings, the worker script itself and the settings that change
+pages (kiosk mode, default language).
+
+``assets/js/offline.js`` registers the worker on kiosk pages only (``<html
+class="kiosk-mode">``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kiosk import __version__
+from kiosk.app import ASSETS, TEMPLATES, WIDGETS
+from kiosk.content.library import Library
+from kiosk.speech.service import SpeechService
+
+WORKER_SOURCE = Path(__file__).parent / "static" / "sw.js"
+VERSION_PLACEHOLDER = "__KIOSK_OFFLINE_VERSION__"
+MANIFEST_PATH = "/-/offline-manifest.json"
+#: The speed whose audio kiosks keep (the player starts at 中, normal).
+OFFLINE_SPEED = "normal"
+OFFLINE_FORMAT = "wav"  # the kiosk player plays WAV (report.html: player(..., format="wav"))
+JS_MEDIA_TYPE = "text/javascript; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    urls: list[str]
+    body: bytes
+
+
+@cache
+def worker_source() -> str:
+    return WORKER_SOURCE.read_text(encoding="utf-8")
+
+
+@cache
+def _code_digest() -> str:
+    """What changes pages without changing the content: templates, component
+    markup, interface strings and the worker itself (read once: deploys restart)."""
+    h = hashlib.sha256(__version__.encode())
+    locale = Path(__file__).parent / "locale"
+    files = sorted(
+        [*TEMPLATES.glob("*.html"), *WIDGETS.glob("*/*.html"), *locale.glob("*/LC_MESSAGES/*")]
+    )
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(worker_source().encode())
+    return h.hexdigest()
+
+
+def _report_digest(library: Library) -> str:
+    h = hashlib.sha256()
+    for slug in sorted(library.reports):
+        model = json.dumps(library.reports[slug].to_json(), ensure_ascii=False, sort_keys=True)
+        h.update(slug.encode() + b"\0" + hashlib.sha256(model.encode()).digest())
+    return h.hexdigest()
+
+
+def _vendor_urls() -> list[str]:
+    vendor = ASSETS / "vendor"
+    return sorted(
+        f"/assets/vendor/{p.name}" for p in vendor.iterdir() if p.is_file() and p.name[0] != "."
+    )
+
+
+def build_manifest(
+    library: Library, speech: SpeechService, bundles: dict[str, Any], settings: Any
+) -> Manifest:
+    """Every URL the kiosk needs offline, and the content version."""
+    speak = speech.available()
+    urls = ["/", "/library", "/help"]
+    for report in library.newest_first():
+        base = f"/reports/{report.slug}"
+        urls += [base, f"{base}/speech-{OFFLINE_SPEED}.json"]
+        if speak:
+            # The URLs speech_json gives the player: one per sentence, in reading order.
+            urls += [
+                f"/audio/{report.slug}/{OFFLINE_SPEED}/{s.id}.{OFFLINE_FORMAT}?v={speech.tag}"
+                for s in report.sentences
+            ]
+    urls += [bundles[kind].url for kind in sorted(bundles)]
+    urls += _vendor_urls()
+    h = hashlib.sha256()
+    for part in (
+        _code_digest(),
+        _report_digest(library),
+        speech.version if speak else "text-only",
+        *(bundles[kind].digest for kind in sorted(bundles)),
+        f"kiosk={bool(settings.kiosk_mode)} lang={settings.default_language}",
+    ):
+        h.update(part.encode() + b"\0")
+    version = h.hexdigest()[:16]
+    body = json.dumps(
+        {"version": version, "speech": speak, "count": len(urls), "urls": urls},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return Manifest(version, urls, body)
+
+
+async def manifest_for(request: Request) -> Manifest:
+    """The manifest of the library being served; rebuilt only when it is replaced
+    (in a thread: hashing a thousand reports takes a moment)."""
+    app = request.app
+    library: Library = app.state.store.library  # one read: a consistent set
+    kept = getattr(app.state, "offline_manifest", None)
+    if kept is not None and kept[0] is library:
+        manifest: Manifest = kept[1]
+        return manifest
+    manifest = await anyio.to_thread.run_sync(
+        build_manifest, library, app.state.speech, app.state.bundles, app.state.settings
+    )
+    app.state.offline_manifest = (library, manifest)
+    return manifest
+
+
+async def service_worker(request: Request) -> Response:
+    """``/sw.js``: the worker, carrying the version of the content it caches."""
+    body = worker_source().replace(VERSION_PLACEHOLDER, (await manifest_for(request)).version)
+    return Response(
+        body,
+        media_type=JS_MEDIA_TYPE,
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )
+
+
+async def offline_manifest(request: Request) -> Response:
+    """``/-/offline-manifest.json``: what a kiosk keeps, and its version."""
+    return Response(
+        (await manifest_for(request)).body,
+        media_type="application/json",
+        headers={"Cache-Control": "no-cache"},
+    )
