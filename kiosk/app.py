@@ -204,4 +204,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 def template(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    # Pages carry the visitor's reading settings (a cookie): no shared caching.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Cookie"
+    return response

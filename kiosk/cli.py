@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.settings import Settings, SettingsError
+from kiosk.settings import SETTINGS, Settings, SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -16,15 +16,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     from kiosk.app import create_app
 
-    settings = Settings(
-        {
-            "host": args.host,
-            "port": args.port,
-            "content_dir": args.content,
-            "kiosk_mode": args.kiosk_mode,
-            "public_base_url": args.public_base_url,
-        }
-    )
+    overrides = {s.name: getattr(args, s.name) for s in SETTINGS}
+    overrides["content_dir"] = args.content or overrides["content_dir"]
+    settings = Settings(overrides)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
@@ -135,13 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the kiosk")
-    serve.add_argument("--host", help="address to listen on (KIOSK_HOST)")
-    serve.add_argument("--port", type=int, help="port to listen on (KIOSK_PORT)")
-    serve.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
-    serve.add_argument(
-        "--kiosk-mode", action="store_const", const=True, help="kiosk layout (KIOSK_KIOSK_MODE)"
-    )
-    serve.add_argument("--public-base-url", help="address phones use (KIOSK_PUBLIC_BASE_URL)")
+    serve.add_argument("--content", help="folder of reports (same as --content-dir)")
+    for s in SETTINGS:  # every setting is a flag too: --name-with-dashes VALUE
+        flag = isinstance(s.default, bool)  # --kiosk-mode alone means on
+        serve.add_argument(
+            "--" + s.name.replace("_", "-"),
+            dest=s.name,
+            metavar="VALUE",
+            nargs="?" if flag else None,
+            const="1" if flag else None,
+            help=f"{s.help} (KIOSK_{s.name.upper()}; default {s.default!r})",
+        )
     serve.set_defaults(func=_serve)
 
     imp = sub.add_parser("import", help="turn a portal page (HTML or text) into a report file")

@@ -7,6 +7,7 @@ unknown falls back to the default.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -89,10 +90,7 @@ class Prefs:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return int(value) if value is not None and re.fullmatch(r"[0-9]{1,3}", value) else None
 
 
 def decode(raw: str | None, default_lang: str = "zh-CN") -> Prefs:
@@ -105,7 +103,7 @@ def decode(raw: str | None, default_lang: str = "zh-CN") -> Prefs:
         return base
     size, scheme, spacing, elder, lang = parts
     return Prefs(
-        size=int(size) if size.isdigit() and int(size) in SIZES else base.size,
+        size=int(size) if re.fullmatch(r"[1-9]", size) and int(size) in SIZES else base.size,
         scheme=scheme if scheme in SCHEMES else base.scheme,
         spacing=spacing if spacing in SPACINGS else base.spacing,
         elder=elder == "1",

@@ -33,7 +33,7 @@ def routes() -> list[BaseRoute]:
         Route("/settings", views.settings_page, methods=["GET"], name="settings"),
         Route("/settings", views.settings_update, methods=["POST"], name="settings_update"),
         Route("/help", views.help_page, name="help"),
-        Route("/-/reset", views.reset, name="reset"),
+        Route("/-/reset", views.reset, methods=["POST"], name="reset"),
         Route("/-/patterns", views.patterns, name="patterns"),
         Route("/-/health", views.health, name="health"),
         Route("/-/settings.json", views.settings_json, name="settings_json"),

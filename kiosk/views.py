@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import anyio
 import yaml
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
@@ -20,7 +19,7 @@ from kiosk.app import WIDGETS, local_url, reader_prefs, template
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
-from kiosk.i18n import gettext, pick_language
+from kiosk.i18n import gettext
 from kiosk.qr_views import handoff_qr
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
@@ -49,6 +48,8 @@ def _report_summary(report: Report) -> dict[str, object]:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+#: The query parameters that change a page; other parameters are not cached.
+_PAGE_PARAMS = {"lang", "from", "speak"}
 
 
 def cached_page(handler: Handler) -> Handler:
@@ -61,19 +62,20 @@ def cached_page(handler: Handler) -> Handler:
         cache: OrderedDict[tuple[object, ...], tuple[Library, Response]] = (
             request.app.state.page_cache
         )
-        key = (
-            handler.__name__,
-            request.url.path,
-            request.url.query,
-            reader_prefs(request).encode(),
-        )
+        params = request.query_params
+        if set(params) - _PAGE_PARAMS:
+            return await handler(request)  # unknown parameters: render, but do not keep
+        query = tuple(sorted(params.items()))
+        key = (handler.__name__, request.url.path, query, reader_prefs(request).encode())
         hit = cache.get(key)
         if hit is not None and hit[0] is library:
             cache.move_to_end(key)
             return hit[1]
         response = await handler(request)
         if response.status_code == 200:
-            cache[key] = (library, response)
+            # Keep the bytes and headers only, not the template context and request.
+            kept = Response(response.body, 200, headers=dict(response.headers))
+            cache[key] = (library, kept)
             while len(cache) > 512:
                 cache.popitem(last=False)
         return response
@@ -286,7 +288,9 @@ async def download_audio(request: Request) -> Response:
     report = _report(request)
     speech: SpeechService = request.app.state.speech
     try:
-        path = await anyio.to_thread.run_sync(speech.whole, report)
+        path = await speech.ensure_whole(report)
+    except SpeechBusy:
+        return _unavailable("the speech engine is busy; try again shortly", retry_after=5)
     except SpeechError as exc:
         return _unavailable(f"speech is unavailable: {exc}")
     return FileResponse(
@@ -300,12 +304,17 @@ async def download_audio(request: Request) -> Response:
 async def health(request: Request) -> Response:
     library = _library(request)
     speech: SpeechService = request.app.state.speech
-    warnings = [w for w in (speech.degraded_reason,) if w]
+    settings = request.app.state.settings
+    warnings = [w for w in (speech.degraded_reason, request.app.state.search.degraded_reason) if w]
     if not speech.available():
         warnings.append("speech engine unavailable: reports are served as text only")
+    if settings.kiosk_mode and not settings.public_base_url:
+        warnings.append(
+            "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)"
+        )
     return JSONResponse(
         {
-            "status": "ok",
+            "status": "degraded" if warnings else "ok",
             "version": __version__,
             "reports": len(library.reports),
             "rejected": library.rejected,
@@ -326,7 +335,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code)
     if exc.status_code == 404:
         return template(request, "404.html", {}, status=404)
-    lang = pick_language(request.cookies.get("lang"))
+    lang = reader_prefs(request).lang
     return Response(
         gettext(lang, "Something went wrong: %(detail)s", detail=exc.detail),
         exc.status_code,

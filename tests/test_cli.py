@@ -53,3 +53,15 @@ def test_bad_setting_is_a_clear_error(
     monkeypatch.setenv("KIOSK_MAX_CONTENT_BYTES", "lots")
     assert main(["list"]) == 2
     assert "max_content_bytes" in capsys.readouterr().err
+
+
+def test_every_setting_is_a_serve_flag() -> None:
+    from kiosk.cli import build_parser
+    from kiosk.settings import SETTINGS
+
+    args = build_parser().parse_args(
+        ["serve", "--kiosk-mode", "--port", "9001", "--idle-timeout", "30"]
+    )
+    assert (args.kiosk_mode, args.port, args.idle_timeout) == ("1", "9001", "30")
+    for s in SETTINGS:
+        assert hasattr(args, s.name)

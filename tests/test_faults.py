@@ -66,6 +66,10 @@ def test_cache_folder_becomes_unwritable(client: TestClient, tmp_path: Path) -> 
     assert client.get(f"/reports/{SLUG}").status_code == 200
     warnings = client.get("/-/health").json()["warnings"]
     assert any("not writable" in w for w in warnings)
+    audio_dir.unlink()  # the disk is fixed: the cache is used again, with no restart
+    assert client.get(urls[2]).status_code == 200
+    assert list(audio_dir.rglob("*.wav"))
+    assert not any("not writable" in w for w in client.get("/-/health").json()["warnings"])
 
 
 def test_restart_keeps_the_audio_cache(tmp_path: Path) -> None:

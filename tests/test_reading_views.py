@@ -79,7 +79,8 @@ def test_kiosk_start_screen_and_library(kiosk_client: TestClient) -> None:
 
 def test_reset_forgets_the_visitor(kiosk_client: TestClient) -> None:
     kiosk_client.post("/settings", data={"scheme": "dark"})
-    response = kiosk_client.get("/-/reset", follow_redirects=False)
+    assert kiosk_client.get("/-/reset").status_code == 405  # no wiping by a link from elsewhere
+    response = kiosk_client.post("/-/reset", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/"
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert COOKIE not in kiosk_client.cookies

@@ -51,8 +51,11 @@
     var $t = /** @type {Element} */ (e.target);
     if ($t.closest && $t.closest("input, textarea, select")) return;
     if (e.key === "?" && location.pathname !== "/help") { location.href = "/help"; }
-    if (e.key === "Escape" && Kiosk.isKiosk && !document.querySelector("dialog[open]") && history.length > 1) {
-      history.back();
+    if (e.key === "Escape" && Kiosk.isKiosk && !document.querySelector("dialog[open]")) {
+      // Up one level, never history.back(): the history may hold the last visitor's pages.
+      var path = location.pathname;
+      var up = path.indexOf("/reports/") === 0 ? "/library" : (path === "/library" ? "/" : (path === "/" ? null : "/library"));
+      if (up) location.href = up;
     }
   });
   // Fragments swapped in by htmx bring their own components.

@@ -46,7 +46,7 @@ class ContentError(Exception):
 
 
 def is_slug(text: str) -> bool:
-    return bool(_SLUG.match(text))
+    return bool(_SLUG.fullmatch(text))
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
@@ -112,7 +112,7 @@ def parse_meta(data: dict[str, Any], body: str) -> tuple[Meta, list[str]]:
     else:
         raise ContentError(_key_line("year"), f"'year' must be a year such as 2013: {year_value!r}")
     origin_url = text("origin_url")
-    if origin_url is not None and not _URL.match(origin_url):
+    if origin_url is not None and not _URL.fullmatch(origin_url):
         raise ContentError(
             _key_line("origin_url"), f"'origin_url' is not an http(s) URL: {origin_url!r}"
         )

@@ -19,8 +19,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import uuid
 import wave
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from kiosk.speech.engine import (
     SpeechBusy,
     SpeechEngine,
     SpeechError,
+    SpeechTimeout,
     voice_for,
     wav_duration,
 )
@@ -69,9 +73,13 @@ class SpeechService:
         self.timeout = timeout
         self.version = f"{engine.version}/normalize-{_NORMALISER_VERSION}"
         self.tag = hashlib.sha256(self.version.encode()).hexdigest()[:8]
-        self.cache_dir, self.degraded_reason = _usable_dir(cache_dir / "audio")
+        self.cache_dir = cache_dir / "audio"
+        self.degraded_reason = _probe(self.cache_dir)
         self._limiter = anyio.CapacityLimiter(max(1, max_waiting))
         self._durations: dict[str, float] = {}
+        self._fallback: Path | None = None
+        self._runtime_degraded = self.degraded_reason is not None
+        self._locks = [threading.Lock() for _ in range(64)]
         self._plans: OrderedDict[tuple[int, str], tuple[Report, list[Utterance]]] = OrderedDict()
 
     # -- what to say -----------------------------------------------------------------
@@ -112,12 +120,14 @@ class SpeechService:
 
     # -- the cache -------------------------------------------------------------------
 
-    def path(self, utt: Utterance, fmt: str) -> Path:
-        return self.cache_dir / utt.key[:2] / f"{utt.key}.{fmt}"
+    def path(self, utt: Utterance, fmt: str, root: Path | None = None) -> Path:
+        return (root or self.cache_dir) / utt.key[:2] / f"{utt.key}.{fmt}"
 
     def cached(self, utt: Utterance, fmt: str = "wav") -> Path | None:
-        path = self.path(utt, fmt)
-        return path if path.exists() else None
+        for root in (self.cache_dir, self._fallback):
+            if root is not None and (path := self.path(utt, fmt, root)).exists():
+                return path
+        return None
 
     def duration(self, utt: Utterance) -> float | None:
         """Seconds of audio, once it exists (remembered: cached audio never changes)."""
@@ -127,7 +137,7 @@ class SpeechService:
         path = self.cached(utt, "wav")
         try:
             seconds = round(wav_duration(path), 3) if path else None
-        except (OSError, EOFError, ValueError):
+        except (OSError, EOFError, ValueError, wave.Error):
             return None
         if seconds is not None:
             self._durations[utt.key] = seconds
@@ -138,37 +148,64 @@ class SpeechService:
     def synthesize(self, utt: Utterance, fmt: str = "wav") -> Path:
         """Make sure the audio exists (blocking). Raises SpeechError subclasses.
 
-        When the cache folder stops being writable (disk full, read-only, gone),
-        the audio is made in a temporary folder instead and health says why."""
-        try:
-            return self._synthesize(utt, fmt)
-        except OSError as exc:
-            self.cache_dir, self.degraded_reason = _usable_dir(Path("/nonexistent"), exc)
-            return self._synthesize(utt, fmt)
+        One thread makes a given sentence at a time. When the cache folder cannot
+        be written (disk full, read-only, gone), this job's audio is made in a
+        temporary folder and health says why; the cache folder is tried again
+        next time, so recovery needs no hand."""
+        with self._locks[int(utt.key[:8], 16) % len(self._locks)]:
+            try:
+                path = self._make(self.cache_dir, utt, fmt)
+                if self.degraded_reason and self._runtime_degraded:
+                    self.degraded_reason, self._runtime_degraded = None, False
+                return path
+            except OSError as exc:
+                fallback = self._fallback_dir()
+                self.degraded_reason = (
+                    f"audio cache {self.cache_dir} is not writable ({exc.strerror or exc}); "
+                    f"audio is made in {fallback} meanwhile"
+                )
+                self._runtime_degraded = True
+                log.warning("speech: %s", self.degraded_reason)
+                try:
+                    return self._make(fallback, utt, fmt)
+                except OSError as again:
+                    raise SpeechError(f"cannot write audio anywhere: {again}") from again
 
-    def _synthesize(self, utt: Utterance, fmt: str) -> Path:
-        wav = self.path(utt, "wav")
+    def _make(self, root: Path, utt: Utterance, fmt: str) -> Path:
+        wav = self.cached(utt, "wav") or self.path(utt, "wav", root)
         if not wav.exists():
             wav.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(wav.parent, os.W_OK):
-                raise PermissionError(f"{wav.parent} is not writable")
+                raise PermissionError(13, "not writable", str(wav.parent))
             self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
         if fmt == "wav":
             return wav
-        out = self.path(utt, fmt)
+        out = self.cached(utt, fmt) or self.path(utt, fmt, root)
         if not out.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
             _encode_mp3(wav, out, self.timeout)
         return out
+
+    def _fallback_dir(self) -> Path:
+        if self._fallback is None:
+            self._fallback = Path(tempfile.mkdtemp(prefix="kiosk-audio-"))
+        return self._fallback
 
     async def ensure(self, utt: Utterance, fmt: str = "wav") -> Path:
         """Audio for one sentence, synthesised on demand without blocking the event loop."""
         cached = self.cached(utt, fmt)
         if cached is not None:
             return cached
+        return await self._bounded(self.synthesize, utt, fmt)
+
+    async def _bounded(self, job: Callable[..., Path], *args: object) -> Path:
         if self._limiter.borrowed_tokens >= self._limiter.total_tokens:
             raise SpeechBusy("too many sentences are waiting for the speech engine")
         async with self._limiter:
-            return await anyio.to_thread.run_sync(self.synthesize, utt, fmt)
+            return await anyio.to_thread.run_sync(job, *args)
+
+    async def ensure_whole(self, report: Report, speed: str = "normal") -> Path:
+        return await self._bounded(self.whole, report, speed)
 
     def whole(self, report: Report, speed: str = "normal") -> Path:
         """The whole report as one MP3, for listening offline (blocking; cached)."""
@@ -177,16 +214,23 @@ class SpeechService:
         out = self.cache_dir / "whole" / f"{key}.mp3"
         if out.exists():
             return out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        joined = out.with_name(f".{key}.{os.getpid()}.wav")
+        parts = [self.synthesize(utt) for utt in plan]  # raises before anything is written
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            out = self._fallback_dir() / "whole" / f"{key}.mp3"
+            out.parent.mkdir(parents=True, exist_ok=True)
+        joined = out.with_name(f".{key}.{uuid.uuid4().hex}.wav")
         try:
             with wave.open(str(joined), "wb") as dst:
-                for i, utt in enumerate(plan):
-                    with wave.open(str(self.synthesize(utt)), "rb") as src:
+                for i, part in enumerate(parts):
+                    with wave.open(str(part), "rb") as src:
                         if i == 0:
                             dst.setparams(src.getparams())
                         dst.writeframes(src.readframes(src.getnframes()))
             _encode_mp3(joined, out, self.timeout * 10)
+        except (OSError, wave.Error) as exc:
+            raise SpeechError(f"cannot join the report's audio: {exc}") from exc
         finally:
             joined.unlink(missing_ok=True)
         return out
@@ -201,35 +245,35 @@ class SpeechService:
         self.engine.close()
 
 
-def _usable_dir(path: Path, failed: OSError | None = None) -> tuple[Path, str | None]:
-    """The cache folder, or a temporary one when it cannot be written (and why)."""
+def _probe(path: Path) -> str | None:
+    """Why the cache folder cannot be written, or None when it can."""
     try:
-        if failed is not None:
-            raise failed
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".probe-{os.getpid()}"
+        probe = path / f".probe-{uuid.uuid4().hex}"
         probe.write_bytes(b"")
         probe.unlink()
-        return path, None
+        return None
     except OSError as exc:
-        fallback = Path(tempfile.mkdtemp(prefix="kiosk-audio-"))
-        where = exc.filename or path
-        reason = f"audio cache {where} is not writable ({exc.strerror or exc}); using {fallback}"
+        reason = f"audio cache {path} is not writable ({exc.strerror or exc}); audio is made in a temporary folder meanwhile"
         log.warning("speech: %s", reason)
-        return fallback, reason
+        return reason
 
 
 def _encode_mp3(wav: Path, out: Path, timeout: float) -> None:
     lame = shutil.which("lame")
     if lame is None:
         raise SpeechError("MP3 encoder 'lame' is not installed")
-    part = out.with_name(f".{out.name}.{os.getpid()}.part")
-    done = subprocess.run(
-        [lame, "--quiet", "-m", "m", "--cbr", "-b", str(MP3_KBPS), str(wav), str(part)],
-        capture_output=True,
-        timeout=timeout,
-        check=False,
-    )
+    part = out.with_name(f".{out.name}.{uuid.uuid4().hex}.part")  # unique per job
+    try:
+        done = subprocess.run(
+            [lame, "--quiet", "-m", "m", "--cbr", "-b", str(MP3_KBPS), str(wav), str(part)],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        part.unlink(missing_ok=True)
+        raise SpeechTimeout(f"MP3 encoding took longer than {timeout:.0f} s") from None
     if done.returncode != 0 or not part.exists():
         part.unlink(missing_ok=True)
         raise SpeechError(f"MP3 encoding failed: {done.stderr.decode(errors='replace').strip()}")

@@ -75,9 +75,11 @@ def test_english_report_gets_an_english_voice(service: SpeechService) -> None:
 def test_unwritable_cache_falls_back_to_a_temporary_folder(tmp_path: Path) -> None:
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the folder should be")
-    s = SpeechService(create_engine("none"), blocked, timeout=5)
+    s = SpeechService(create_engine("espeak-cli"), blocked, timeout=5)
     assert s.degraded_reason and "not writable" in s.degraded_reason
-    assert s.cache_dir.is_dir()
+    report, _ = parse_report("t", "---\ntitle: t\n---\n测试一句。\n")
+    made = s.synthesize(s.utterances(report)[0])
+    assert made.exists() and blocked not in made.parents
 
 
 def test_no_engine(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]

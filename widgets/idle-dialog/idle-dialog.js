@@ -11,7 +11,12 @@
   function reset() {
     Kiosk.emit("kiosk:reset");
     try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* storage may be disabled */ }
-    location.replace("/-/reset");
+    // A POST, so that no other site can wipe a visitor's settings with a link.
+    var $form = document.createElement("form");
+    $form.method = "post";
+    $form.action = "/-/reset";
+    document.body.appendChild($form);
+    $form.submit();
   }
 
   Kiosk.modules["kiosk-idle"] = function ($root) {

@@ -36,6 +36,8 @@
       total = Math.max(1, Math.round($pages.scrollWidth / step()));
     }
 
+    var shownPage = -1;
+    var shownTotal = -1;
     /** @param {number} n */
     function show(n) {
       page = Math.max(0, Math.min(total - 1, n));
@@ -43,7 +45,11 @@
       $prev.disabled = page === 0;
       $next.disabled = page >= total - 1;
       if ($status) $status.textContent = label.replace("%(page)s", String(page + 1)).replace("%(total)s", String(total));
-      Kiosk.emit("kiosk:page", { page: page + 1, total: total });
+      if (page !== shownPage || total !== shownTotal) {  // only real turns are news
+        shownPage = page;
+        shownTotal = total;
+        Kiosk.emit("kiosk:page", { page: page + 1, total: total });
+      }
     }
 
     /** @param {Element} $el @returns {number} */

@@ -84,9 +84,19 @@
       playing = true;
       highlight(i);
       audio.src = sentences[i].audio[format];
-      audio.play().catch(function () { playing = false; render(); });
+      audio.play().catch(failed);
       var next = sentences[i + 1];
       if (next) prefetch.src = next.audio[format];
+      render();
+    }
+
+    /**
+     * A play() that failed — except one cut short by the next sentence (AbortError).
+     * @param {Error} err
+     */
+    function failed(err) {
+      if (err && err.name === "AbortError") return;
+      playing = false;
       render();
     }
 
@@ -119,7 +129,7 @@
           var at = sentences.findIndex(function (s) { return s.id === $chosen.id; });
           play(at < 0 ? 0 : at);
         } else if (started && audio.src && !audio.ended) {
-          playing = true; audio.play().catch(function () { playing = false; render(); }); render();
+          playing = true; audio.play().catch(failed); render();
         } else {
           play(started ? index : 0);
         }

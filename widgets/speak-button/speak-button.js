@@ -32,7 +32,7 @@
       $button.textContent = $button.getAttribute("data-label-stop");
       current.addEventListener("ended", stop);
       current.addEventListener("timeupdate", function () { Kiosk.emit("kiosk:speaking"); });
-      current.play().catch(stop);
+      current.play().catch(function (err) { if (!err || err.name !== "AbortError") stop(); });
     });
   };
   document.addEventListener("kiosk:reset", stop);
