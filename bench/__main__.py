@@ -233,7 +233,18 @@ def search_section(tmp: Path) -> None:
     )
 
 
-EXTRA_SECTIONS: list[Callable[[Path], None]] = [qr_section, search_section]
+def widget_section(tmp: Path) -> None:
+    from kiosk.widget_size import budget
+
+    print("embeddable toolbar")
+    b = budget()
+    row(
+        "toolbar JS + CSS as served, gzipped (budget 20 KB)",
+        f"{b['served_gzip_bytes'] / 1024:.1f} KB ({b['served_bytes'] / 1024:.1f} KB raw)",
+    )
+
+
+EXTRA_SECTIONS: list[Callable[[Path], None]] = [qr_section, search_section, widget_section]
 
 if __name__ == "__main__":
     main()

@@ -18,11 +18,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
+from kiosk.limits import RateLimiter, retry_after
 from kiosk.search.index import SearchIndex
 from kiosk.security import SecurityMiddleware
 from kiosk.settings import Settings
@@ -63,6 +64,13 @@ def reader_prefs(request: Request) -> prefs.Prefs:
     return current
 
 
+def is_kiosk(request: Request) -> bool:
+    """The kiosk layout: the server is a kiosk's, and this browser is not a phone
+    that came from one by QR code."""
+    settings: Settings = request.app.state.settings
+    return bool(settings.kiosk_mode) and request.cookies.get(prefs.DEVICE_COOKIE) != "phone"
+
+
 def local_url(value: str | None, default: str = "/") -> str:
     """A same-site path to return to; anything else (other hosts, schemes) → default."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
@@ -80,7 +88,7 @@ def _context(request: Request) -> dict[str, Any]:
         "lang": p.lang,
         "prefs": p,
         "settings": settings,
-        "kiosk": settings.kiosk_mode,
+        "kiosk": is_kiosk(request),
         "languages": i18n.LANGUAGES,
         "bundles": request.app.state.bundles,
         # Where the settings return to: set by the view, or ?next= on /settings, or here.
@@ -194,12 +202,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.store = store
     app.state.speech = speech
     app.state.search = search
+    app.state.rate_limiter = RateLimiter.from_setting(settings.rate_limit, burst=30)
     app.state.body_cache = OrderedDict()
     app.state.page_cache = OrderedDict()
     app.state.speech_json_cache = {}
     app.state.templates = make_templates()
     app.state.bundles = {kind: bundle.build(kind, ASSETS, WIDGETS) for kind in ("css", "js")}
     return app
+
+
+def rate_limited(request: Request) -> Response | None:
+    """429 with Retry-After when this client has used up the expensive routes."""
+    limiter: RateLimiter | None = request.app.state.rate_limiter
+    wait = limiter.check(request.client.host if request.client else "-") if limiter else None
+    if wait is None:
+        return None
+    return JSONResponse(
+        {"error": "too many requests from this address; try again shortly", "status": 429},
+        429,
+        headers={"Retry-After": retry_after(wait)},
+    )
 
 
 def template(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -111,6 +111,29 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Write the reading side as a static site, with a progress bar and a summary."""
+    from kiosk.export import ExportError, ExportOptions, export
+    from kiosk.speech.service import SPEEDS
+
+    options = ExportOptions(
+        out=Path(args.dir),
+        base_url=args.base_url or Settings().public_base_url,
+        live_url=args.live_url or "",
+        kiosk=args.kiosk,
+        speeds=tuple(SPEEDS) if args.speeds == "all" else ("normal",),
+        audio=not args.no_audio,
+        content_dir=args.content,
+    )
+    try:
+        result = export(options)
+    except ExportError as exc:
+        print(f"kiosk export: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: {result.summary()}")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
 
@@ -156,6 +179,28 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
     build.add_argument("--all-speeds", action="store_true", help="slow and fast as well as normal")
     build.set_defaults(func=_build)
+
+    exp = sub.add_parser("export", help="write the reports as a static site (for a CDN)")
+    exp.add_argument("dir", help="folder to write (replaced atomically if it holds an export)")
+    exp.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
+    exp.add_argument(
+        "--base-url",
+        help="public address of the export, e.g. https://cdn.example.gov.cn/kiosk "
+        "(links get its path; QR codes use it; default KIOSK_PUBLIC_BASE_URL)",
+    )
+    exp.add_argument(
+        "--live-url",
+        help="a running kiosk server for what cannot be static: reading settings without "
+        "JavaScript, 智能问答, search, the QR code that follows the reader",
+    )
+    exp.add_argument("--kiosk", action="store_true", help="the kiosk layout instead of the phone's")
+    exp.add_argument(
+        "--speeds", choices=("normal", "all"), default="normal", help="audio speeds to include"
+    )
+    exp.add_argument(
+        "--no-audio", action="store_true", help="text only: no audio files (the player says so)"
+    )
+    exp.set_defaults(func=_export)
 
     lst = sub.add_parser("list", help="list the reports in the content folder")
     lst.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")

@@ -14,6 +14,9 @@ from typing import Any
 from kiosk.i18n import LANGUAGES
 
 COOKIE = "kiosk_prefs"
+#: Set on a phone that arrived by a kiosk's QR code: it gets the phone layout
+#: even from a server in kiosk mode.
+DEVICE_COOKIE = "kiosk_device"
 #: Size steps. The CSS maps each step to a font size for the kiosk and the phone
 #: layouts (kiosk 24/28/36/44/56 px, phone 16/18/22/26/30 px).
 SIZES = (1, 2, 3, 4, 5)

@@ -97,6 +97,10 @@ async def handoff_redirect(request: Request) -> Response:
     response.set_cookie(
         prefs.COOKIE, found.prefs.encode(), max_age=PREFS_MAX_AGE, httponly=True, samesite="lax"
     )
+    # Whoever scanned a code is on a phone: never give it the kiosk layout.
+    response.set_cookie(
+        prefs.DEVICE_COOKIE, "phone", max_age=PREFS_MAX_AGE, httponly=True, samesite="lax"
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

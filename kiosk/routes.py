@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import bundle, qr_views, views
+from kiosk import bundle, qr_views, views, widget_views
 from kiosk.app import ASSETS
 from kiosk.search import views as search_views
 
@@ -27,6 +27,13 @@ def routes() -> list[BaseRoute]:
         Route("/search.json", search_views.search_json, name="search_json"),
         Route("/ask", search_views.ask_page, name="ask"),
         Route("/ask.json", search_views.ask_json, name="ask_json"),
+        # The embeddable toolbar (无障碍浏览工具条) and its API, for other sites.
+        Route("/widget/v1/toolbar.js", widget_views.toolbar_js, name="toolbar_js"),
+        Route("/widget/v1/toolbar.css", widget_views.toolbar_css, name="toolbar_css"),
+        Route("/widget/demo", widget_views.demo, name="widget_demo"),
+        Route("/api/speak", widget_views.speak, methods=["POST", "OPTIONS"], name="api_speak"),
+        Route("/api/pinyin", widget_views.pinyin, methods=["POST", "OPTIONS"], name="api_pinyin"),
+        Route("/api/qr.svg", widget_views.qr_svg, name="api_qr"),
         Route("/r/{code}", qr_views.handoff_redirect, name="handoff"),
         Route("/R/{code}", qr_views.handoff_redirect, name="handoff_upper"),
         Route("/qr/{slug}.svg", qr_views.report_qr_svg, name="report_qr"),

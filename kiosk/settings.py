@@ -62,6 +62,21 @@ SETTINGS: tuple[Setting, ...] = (
         64 * 1024,
         "Largest request body accepted, in bytes; larger requests get 413.",
     ),
+    Setting(
+        "rate_limit",
+        "120/60/30",
+        "Per-client limit on the expensive routes (speech synthesis, whole-report audio, search, 智能问答, QR codes): N/SECONDS/BURST, or off.",
+    ),
+    Setting(
+        "widget_allowed_origins",
+        "",
+        "Sites whose pages may use the embeddable toolbar's API (speech, pinyin, QR codes): comma-separated origins such as https://www.example.gov.cn. Our own origin is always allowed; exact origins only, * is ignored.",
+    ),
+    Setting(
+        "speak_rate_limit",
+        "30/60",
+        "Requests per seconds per client IP for /api/speak, as N/SECONDS or N/SECONDS/BURST (bursts of 10 by default; off for no limit). /api/pinyin and /api/qr.svg allow four times as much.",
+    ),
     Setting("idle_timeout", 90, "Seconds without input before the kiosk asks '还在阅读吗?'."),
     Setting(
         "idle_countdown",

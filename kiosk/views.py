@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kiosk import __version__, prefs
-from kiosk.app import WIDGETS, local_url, reader_prefs, template
+from kiosk.app import WIDGETS, is_kiosk, local_url, rate_limited, reader_prefs, template
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
@@ -66,7 +66,13 @@ def cached_page(handler: Handler) -> Handler:
         if set(params) - _PAGE_PARAMS:
             return await handler(request)  # unknown parameters: render, but do not keep
         query = tuple(sorted(params.items()))
-        key = (handler.__name__, request.url.path, query, reader_prefs(request).encode())
+        key = (
+            handler.__name__,
+            request.url.path,
+            query,
+            reader_prefs(request).encode(),
+            is_kiosk(request),
+        )
         hit = cache.get(key)
         if hit is not None and hit[0] is library:
             cache.move_to_end(key)
@@ -88,7 +94,7 @@ def cached_page(handler: Handler) -> Handler:
 async def home(request: Request) -> Response:
     """The kiosk's start screen; elsewhere the list of reports."""
     library = _library(request)
-    if request.app.state.settings.kiosk_mode:
+    if is_kiosk(request):
         return template(request, "start.html", {"reports": library.newest_first()[:4]})
     return template(request, "home.html", {"groups": library.by_year()})
 
@@ -256,6 +262,8 @@ async def audio(request: Request) -> Response:
     utt = speech.utterance(report, request.path_params["sentence"], speed)
     if utt is None:
         raise HTTPException(404)
+    if speech.cached(utt, fmt) is None and (refused := rate_limited(request)):
+        return refused  # only making audio costs: cached files are served freely
     try:
         path = await speech.ensure(utt, fmt)
     except SpeechBusy:
@@ -286,6 +294,8 @@ async def download_html(request: Request) -> Response:
 async def download_audio(request: Request) -> Response:
     """The whole report read aloud, as one MP3 file."""
     report = _report(request)
+    if refused := rate_limited(request):
+        return refused
     speech: SpeechService = request.app.state.speech
     try:
         path = await speech.ensure_whole(report)

@@ -87,8 +87,9 @@ def test_redirect_sets_the_prefs_cookie_and_goes_to_the_sentence(client: TestCli
     response = client.get(f"/R/{code}", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/reports/{SLUG}?from=kiosk&speak=1#{sentence}"
-    cookie = response.headers["set-cookie"]
-    assert cookie == f"{COOKIE}={p.encode()}; HttpOnly; Max-Age=31536000; Path=/; SameSite=lax"
+    cookies = response.headers.get_list("set-cookie")
+    assert f"{COOKIE}={p.encode()}; HttpOnly; Max-Age=31536000; Path=/; SameSite=lax" in cookies
+    assert "kiosk_device=phone; HttpOnly; Max-Age=31536000; Path=/; SameSite=lax" in cookies
     assert response.headers["cache-control"] == "no-store"
     assert client.cookies.get(COOKIE) == p.encode()
 

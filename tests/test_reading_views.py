@@ -124,3 +124,10 @@ def test_no_link_leaves_the_kiosk(kiosk_client: TestClient, content_dir) -> None
         html = kiosk_client.get(page).text
         for href in re.findall(r'(?:href|action|src)="([^"]+)"', html):
             assert href.startswith(("/", "#", "?")) and not href.startswith("//"), (page, href)
+
+
+def test_a_phone_that_scanned_a_kiosk_code_gets_the_phone_layout(kiosk_client: TestClient) -> None:
+    kiosk_client.cookies.set("kiosk_device", "phone")
+    page = kiosk_client.get(f"/reports/{SLUG}").text
+    assert "kiosk-mode" not in page.split(">", 2)[1]  # the <html> element
+    assert kiosk_client.get("/").template.name == "home.html"  # type: ignore[attr-defined]

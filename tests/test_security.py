@@ -84,3 +84,17 @@ def test_hostile_report_content_is_never_markup(client: TestClient, content_dir)
     assert "<script>alert" not in html and "<img" not in html and "<iframe" not in html
     assert "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def test_expensive_routes_are_rate_limited(settings) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.app import create_app
+    from kiosk.settings import Settings
+
+    values = {s["name"]: s["value"] for s in settings.to_json()}
+    with TestClient(create_app(Settings({**values, "rate_limit": "3/60/3"}, environ={}))) as c:
+        codes = [c.get("/ask.json", params={"q": "热线"}).status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+        refused = c.get("/search.json", params={"q": "公开"})
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert "too many requests" in refused.json()["error"]
+        assert c.get(f"/reports/{SLUG}").status_code == 200  # reading is never limited

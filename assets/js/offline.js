@@ -1,15 +1,19 @@
 /**
- * Offline kiosk: on kiosk pages only (<html class="kiosk-mode">), register the
- * service worker (<base>/sw.js, kiosk/static/sw.js) that keeps every report,
- * its audio and the bundles, so the kiosk still opens and reads aloud when the
- * server or the network is down.
+ * Offline kiosk: on kiosk pages only (<html class="kiosk-mode">), the service
+ * worker (<base>/sw.js, kiosk/static/sw.js) keeps every report, its audio and
+ * the bundles, so the kiosk still opens and reads aloud when the server or the
+ * network is down.
  *
- * A new version of the content is a new worker. It installs in the background;
- * this script lets it take over only when nobody is listening to a reading and
- * the screen has been left alone for a while (or the start screen is showing),
- * then reloads the page, so the kiosk switches from one whole version to the
- * next. It asks for updates when the network comes back and every few minutes.
- * Elsewhere (phones, desktops) it removes a worker left by an earlier kiosk setup.
+ * - Registration: from the start screen (where a kiosk boots and returns after
+ *   every visitor), once it has been showing for `data-offline-delay` seconds
+ *   (default 10), so the first download never competes with a visitor's reading.
+ * - Updates: a new version of the content is a new worker. It installs in the
+ *   background; it takes over only when nobody is listening to a reading and the
+ *   screen has been left alone for `data-offline-quiet` seconds (default 15; at
+ *   once on the start screen). The page then reloads, so the kiosk goes from one
+ *   whole version to the next. Updates are looked for when the network comes
+ *   back, every five minutes, and at every page load (by the browser).
+ * - Elsewhere (phones, desktops) it removes a worker left by an earlier kiosk setup.
  */
 (function () {
   "use strict";
@@ -31,25 +35,46 @@
   if (cut < 0) return;
   var base = src.slice(0, cut);
   var UPDATE_EVERY = 5 * 60 * 1000;
-  var lastInput = Date.now();
+  var loaded = Date.now();
+  var lastInput = loaded;
   var hadController = !!container.controller;
   var reloading = false;
+  /** @type {ServiceWorkerRegistration|null} */
+  var registration = null;
+
+  /** @param {string} name @param {number} fallback seconds → ms */
+  function setting(name, fallback) {
+    var value = Number($html.getAttribute(name));
+    return (isFinite(value) && $html.hasAttribute(name) ? value : fallback) * 1000;
+  }
+  function onStartScreen() {
+    return !!document.body && document.body.classList.contains("kiosk-page--start");
+  }
+  function safeMoment() {
+    if ($html.classList.contains("kiosk-speaking")) return false;  // never cut a reading short
+    return onStartScreen() || Date.now() - lastInput >= setting("data-offline-quiet", 15);
+  }
+
+  function tick() {
+    var reg = registration;
+    if (reg && reg.waiting && hadController && safeMoment()) {
+      reg.waiting.postMessage({ type: "kiosk:activate" });
+    }
+  }
+
+  /** @param {ServiceWorkerRegistration} reg */
+  function watch(reg) {
+    if (registration) return;
+    registration = reg;
+    $html.setAttribute("data-offline", "registered");
+    window.setInterval(function () { reg.update().catch(function () { /* offline */ }); }, UPDATE_EVERY);
+    window.addEventListener("online", function () { reg.update().catch(function () { /* still offline */ }); });
+  }
 
   ["pointerdown", "keydown", "wheel", "touchstart"].forEach(function (type) {
     document.addEventListener(type, function () { lastInput = Date.now(); }, { passive: true, capture: true });
   });
-
-  function safeMoment() {
-    if ($html.classList.contains("kiosk-speaking")) return false;  // never cut a reading short
-    if (document.body && document.body.classList.contains("kiosk-page--start")) return true;
-    var quiet = Number($html.getAttribute("data-offline-quiet") || 15) * 1000;
-    return Date.now() - lastInput >= quiet;
-  }
-
-  /** @param {ServiceWorkerRegistration} reg */
-  function activateWhenSafe(reg) {
-    if (reg.waiting && hadController && safeMoment()) reg.waiting.postMessage({ type: "kiosk:activate" });
-  }
+  document.addEventListener("kiosk:reset", function () { lastInput = 0; tick(); });
 
   container.addEventListener("controllerchange", function () {
     // The first worker taking control changes nothing on screen; a new version reloads.
@@ -60,12 +85,15 @@
   });
 
   window.addEventListener("load", function () {
-    container.register(base + "/sw.js", { scope: base + "/" }).then(function (reg) {
-      $html.setAttribute("data-offline", "registered");
-      window.setInterval(function () { activateWhenSafe(reg); }, 1000);
-      window.setInterval(function () { reg.update().catch(function () { /* offline */ }); }, UPDATE_EVERY);
-      window.addEventListener("online", function () { reg.update().catch(function () { /* still offline */ }); });
-      document.addEventListener("kiosk:reset", function () { lastInput = 0; activateWhenSafe(reg); });
-    }, function () { $html.setAttribute("data-offline", "failed"); });
+    container.getRegistration(base + "/").then(function (reg) { if (reg) watch(reg); });
+    window.setInterval(function () {
+      if (!registration && onStartScreen() && Date.now() - loaded >= setting("data-offline-delay", 10)) {
+        loaded = Infinity;  // once
+        container.register(base + "/sw.js", { scope: base + "/" }).then(watch, function () {
+          $html.setAttribute("data-offline", "failed");
+        });
+      }
+      tick();
+    }, 1000);
   });
 })();

@@ -13,7 +13,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kiosk.app import reader_prefs, template
+from kiosk.app import rate_limited, reader_prefs, template
 from kiosk.content.library import Library
 from kiosk.content.parse import is_slug
 from kiosk.search.ask import ask
@@ -80,6 +80,8 @@ def _search_json(results: SearchResults, lang: str) -> dict[str, object]:
 
 async def search_page(request: Request) -> Response:
     """GET /search?q=…[&report=slug][&limit=n] — hits with highlighted snippets."""
+    if refused := rate_limited(request):
+        return refused
     index, results = await _search(request)
     lang = _lang(request)
     slug = _slug(request)
@@ -95,6 +97,8 @@ async def search_page(request: Request) -> Response:
 
 async def search_json(request: Request) -> Response:
     """GET /search.json?q=… — the same, as JSON (snippets are HTML strings)."""
+    if refused := rate_limited(request):
+        return refused
     _, results = await _search(request)
     return JSONResponse(_search_json(results, _lang(request)))
 
@@ -103,6 +107,8 @@ async def ask_page(request: Request) -> Response:
     """GET /ask?q=…[&report=slug] — the answering sentence, its source, the next
     three candidates, or 报告中没有找到答案 with related sections; without ``q``
     the suggested questions (tap to ask) for visitors who cannot type."""
+    if refused := rate_limited(request):
+        return refused
     index, answer = await _ask(request)
     lang = _lang(request)
     slug = _slug(request)
@@ -117,6 +123,8 @@ async def ask_page(request: Request) -> Response:
 
 async def ask_json(request: Request) -> Response:
     """GET /ask.json?q=… — the answer as JSON, plus the suggested questions."""
+    if refused := rate_limited(request):
+        return refused
     index, answer = await _ask(request)
     lang = _lang(request)
     slug = _slug(request)

@@ -33,12 +33,9 @@ class WithToolbarSettings:
         self._values = values
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return getattr(self._settings, name)
-        except AttributeError:
-            if name in self._values:
-                return self._values[name]
-            raise
+        if name in self._values:  # the test's values win over the defaults
+            return self._values[name]
+        return getattr(self._settings, name)
 
     def to_json(self) -> list[dict[str, Any]]:
         return self._settings.to_json()

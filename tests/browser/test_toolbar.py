@@ -11,6 +11,7 @@ inject axe).
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import os
@@ -18,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
@@ -43,7 +45,6 @@ from tests.browser.conftest import (
 DESKTOP = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
 TB = "#kiosk-a11y-root"  # Playwright's CSS selectors pierce the open shadow root
-NOT_ALLOWED_HOST = "127.0.0.2"  # loopback too, so Chromium lets it call 127.0.0.1
 SCHEMES = {  # background, text, links: the kiosk's colours (assets/css/kiosk.css)
     "dark": ("rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"),
     "light": ("rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 204)"),
@@ -108,9 +109,39 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(tmp: Path) -> tuple[Server, int]:
-    """A server whose app has the toolbar's routes (tests/browser/_toolbar_app.py);
-    the page at http://localhost:<port> is allowlisted, 127.0.0.2 is not."""
+class _Portal(http.server.ThreadingHTTPServer):
+    """Somebody else's web server: every ``*.html`` is the demo page, nothing else exists."""
+
+    html = b""
+
+
+class _PortalPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        body = self.server.html if self.path.endswith(".html") else b""  # type: ignore[attr-defined]
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[_Portal]:
+    """A second site on 127.0.0.1:<port> (allowlisted) — and on localhost:<port> (not)."""
+    site = _Portal(("127.0.0.1", 0), _PortalPage)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    site.shutdown()
+    site.server_close()
+    thread.join()
+
+
+def _start(tmp: Path, allowed: str) -> Server:
+    """A server whose app has the toolbar's routes (tests/browser/_toolbar_app.py)."""
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
     port = _free_port()
@@ -120,7 +151,7 @@ def _start(tmp: Path) -> tuple[Server, int]:
         "KIOSK_CACHE_DIR": str(tmp / "cache"),
         "KIOSK_LOG_LEVEL": "warning",
         "KIOSK_SPEECH_PREBUILD": "0",
-        "KIOSK_WIDGET_ALLOWED_ORIGINS": f"http://localhost:{port}",
+        "KIOSK_WIDGET_ALLOWED_ORIGINS": allowed,
         "KIOSK_SPEAK_RATE_LIMIT": "600/60/60",
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "tests.browser._toolbar_app:create"]
@@ -133,7 +164,7 @@ def _start(tmp: Path) -> tuple[Server, int]:
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "/widget/v1/toolbar.js", timeout=1):
-                return Server(url, process, content), port
+                return Server(url, process, content)
         except OSError:
             if process.poll() is not None:
                 message = process.stderr.read().decode() if process.stderr else "exited"
@@ -144,15 +175,14 @@ def _start(tmp: Path) -> tuple[Server, int]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
-    server, port = _start(tmp_path_factory.mktemp("toolbar"))
-    yield server, port
+def server(tmp_path_factory: pytest.TempPathFactory, portal: _Portal) -> Iterator[Server]:
+    site = f"http://127.0.0.1:{portal.server_port}"
+    server = _start(tmp_path_factory.mktemp("toolbar"), allowed=site)
+    with urllib.request.urlopen(server.url + DEMO) as response:
+        html = response.read().decode()
+    portal.html = html.replace('"/assets/', f'"{server.url}/assets/').encode()
+    yield server
     stop_server(server)
-
-
-@pytest.fixture(scope="module")
-def server(served: tuple[Server, int]) -> Server:
-    return served[0]
 
 
 def open_demo(
@@ -343,6 +373,9 @@ def test_zoom_text_size_schemes_cursor_text_only_and_reset(
     assert body_p.evaluate(EFFECTIVE_FONT) == pytest.approx(base_p * 1.5)
     assert title.evaluate(EFFECTIVE_FONT) == pytest.approx(base_title * 1.5)
     assert page.locator(".pt-body li").first.evaluate(EFFECTIVE_FONT) == pytest.approx(base_p * 1.5)
+    crumbs = page.locator(".pt-crumbs")  # a line of text and links in a <nav>: enlarged as one
+    assert crumbs.evaluate("el => el.currentCSSZoom") == 1.5
+    assert page.locator(".pt-crumbs a").first.evaluate("el => el.currentCSSZoom") == 1.5
     assert page.evaluate("getComputedStyle(document.body).zoom") == "1"
     press(page, "textDown")
     assert body_p.evaluate(EFFECTIVE_FONT) == pytest.approx(base_p * 1.25)
@@ -531,10 +564,11 @@ def test_continuous_reading_goes_block_by_block_and_stops(browser: Browser, serv
     start = paragraph(page, START_PARAGRAPH)
     start.scroll_into_view_if_needed()
     url = page.url
-    with page.expect_response(lambda r: r.url.endswith("/api/speak"), timeout=15000) as info:
+    with page.expect_request(lambda r: r.url.endswith("/api/speak"), timeout=15000) as info:
         start.click()
-    assert info.value.status == 200
-    assert json.loads(info.value.request.post_data or "{}")["text"] == start.evaluate(TEXT_OF)
+    assert json.loads(info.value.post_data or "{}")["text"] == start.evaluate(TEXT_OF)
+    response = info.value.response()
+    assert response and response.status == 200
     assert page.url == url
     wait_reading(page, START_PARAGRAPH)
     assert wait_playing(page) > 1.0
@@ -548,9 +582,9 @@ def test_continuous_reading_goes_block_by_block_and_stops(browser: Browser, serv
     page.keyboard.press("Escape")
     link = page.locator(".pt-crumbs a").nth(1)
     link.focus()
-    with page.expect_response(lambda r: r.url.endswith("/api/speak"), timeout=15000) as info:
+    with page.expect_request(lambda r: r.url.endswith("/api/speak"), timeout=15000) as info:
         page.keyboard.press("Alt+Shift+R")
-    assert json.loads(info.value.request.post_data or "{}")["text"].startswith("当前位置")
+    assert json.loads(info.value.post_data or "{}")["text"].startswith("当前位置")
     wait_reading(page, "当前位置")
     page.keyboard.press("Alt+Shift+R")
     assert page.locator("[data-kiosk-a11y-reading]").count() == 0
@@ -697,12 +731,13 @@ def test_keyboard_alone_reaches_everything_and_tab_order_is_the_hosts(
     link.focus()
     page.keyboard.press("Alt+Shift+L")
     assert attrs(page)["data-kiosk-a11y-text"] == "125"
+    # The shortcut's effect is told (once) to screen readers.
+    assert shadow(page, "r.querySelector('[role=status]').textContent") == "大字: 125%"
     for key in ("l", "Shift+L", "Alt+L", "0", "Escape"):
         page.keyboard.press(key)
     assert attrs(page)["data-kiosk-a11y-text"] == "125"
     page.keyboard.press("Alt+Shift+A")
     assert page.evaluate(FOCUSED) == "TOOLBAR:sound"
-    assert shadow(page, "r.querySelector('.t__sr').textContent") == ""
     page.keyboard.press("Escape")
     assert page.evaluate(FOCUSED).startswith("A|/widget/demo|首页")  # back where we were
     page.keyboard.press("Alt+Shift+0")
@@ -722,18 +757,9 @@ def test_keyboard_alone_reaches_everything_and_tab_order_is_the_hosts(
 # -- on somebody else's site -----------------------------------------------------------------
 
 
-def _foreign_page(browser: Browser, server: Server, origin: str) -> Page:
-    """The demo's HTML served as a page of ``origin`` (a stand-in portal, no CSP)."""
+def _foreign_page(browser: Browser, origin: str) -> Page:
+    """The demo's HTML as a page of another site (no CSP there), the toolbar by the one tag."""
     page = new_page(browser, DESKTOP)
-    html = page.request.get(server.url + DEMO).text().replace('"/assets/', f'"{server.url}/assets/')
-
-    def portal(route: Route) -> None:
-        if route.request.url.endswith("/art_1.html"):
-            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
-        else:
-            route.fulfill(status=404, body="")
-
-    page.route(f"{origin}/**", portal)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.requests = requests  # type: ignore[attr-defined]
@@ -742,10 +768,9 @@ def _foreign_page(browser: Browser, server: Server, origin: str) -> Page:
     return page
 
 
-def test_embedded_on_an_allowlisted_site(browser: Browser, served: tuple[Server, int]) -> None:
-    server, port = served
-    origin = f"http://localhost:{port}"
-    page = _foreign_page(browser, server, origin)
+def test_embedded_on_an_allowlisted_site(browser: Browser, server: Server, portal: _Portal) -> None:
+    origin = f"http://127.0.0.1:{portal.server_port}"
+    page = _foreign_page(browser, origin)
     press(page, "point")
     page.keyboard.press("Escape")
     with page.expect_response(lambda r: r.url.endswith("/api/speak"), timeout=15000) as info:
@@ -756,17 +781,16 @@ def test_embedded_on_an_allowlisted_site(browser: Browser, served: tuple[Server,
     assert wait_playing(page) > 1.0
     press(page, "qr")
     assert decode_qr(page) == [f"{origin}/art/2014/1/30/art_1.html"]
-    foreign = [u for u in page.requests if not u.startswith((origin, server.url, "data:", "blob:"))]  # type: ignore[attr-defined]
-    assert foreign == []
+    requests: list[str] = page.requests  # type: ignore[attr-defined]
+    assert [u for u in requests if not u.startswith((origin, server.url, "data:", "blob:"))] == []
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
 
 
 def test_on_a_site_not_allowlisted_the_api_refuses(
-    browser: Browser, served: tuple[Server, int]
+    browser: Browser, server: Server, portal: _Portal
 ) -> None:
-    server, port = served
-    page = _foreign_page(browser, server, f"http://{NOT_ALLOWED_HOST}:{port}")
+    page = _foreign_page(browser, f"http://localhost:{portal.server_port}")
     press(page, "textUp")  # the page-side features work anywhere
     assert attrs(page)["data-kiosk-a11y-text"] == "125"
     press(page, "point")

@@ -10,6 +10,8 @@
 
   Kiosk.modules["kiosk-page-turner"] = function ($turner) {
     if (!Kiosk.isKiosk) return;
+    // Paging needs room: a narrow or zoomed-in window scrolls instead (WCAG 1.4.10).
+    if (window.innerWidth < 600) return;
     var $pages = document.getElementById($turner.getAttribute("data-target") || "");
     if (!$pages) return;
     var $prev = /** @type {HTMLButtonElement} */ ($turner.querySelector(".kiosk-js-page-prev"));
@@ -52,14 +54,18 @@
       }
     }
 
-    /** @param {Element} $el @returns {number} */
+    /** The page an element starts on (the centre of its first box). @param {Element} $el @returns {number} */
     function pageOf($el) {
-      var left = $el.getBoundingClientRect().left - $pages.getBoundingClientRect().left + $pages.scrollLeft;
-      return Math.floor((left + 1) / step());
+      var box = $el.getClientRects()[0] || $el.getBoundingClientRect();
+      var centre = box.left + Math.min(box.width, step()) / 2;
+      var left = centre - $pages.getBoundingClientRect().left + $pages.scrollLeft;
+      return Math.max(0, Math.floor(left / step()));
     }
 
     /** The first sentence on the current page: kept in view when the layout changes. */
     function anchor() {
+      var $current = $pages.querySelector(".kiosk-sentence--current");
+      if ($current) return $current;  // reading aloud: keep the sentence being read in view
       var $all = $pages.querySelectorAll(".kiosk-sentence, tr[id]");
       for (var i = 0; i < $all.length; i++) {
         var n = pageOf($all[i]);

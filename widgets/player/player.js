@@ -48,6 +48,21 @@
         });
     }
 
+    /** The first sentence the reader can see: reading starts where they are. */
+    function firstVisible() {
+      var $pages = document.getElementById("kiosk-pages");
+      var box = $pages && document.documentElement.classList.contains("kiosk-paged")
+        ? $pages.getBoundingClientRect()
+        : { left: 0, right: window.innerWidth, top: 0, bottom: window.innerHeight };
+      for (var i = 0; i < sentences.length; i++) {
+        var $s = element(i);
+        if (!$s) continue;
+        var r = $s.getBoundingClientRect();
+        if (r.right > box.left + 1 && r.left < box.right - 1 && r.bottom > box.top && r.top < box.bottom) return i;
+      }
+      return 0;
+    }
+
     /** @param {number} i */
     function element(i) { return sentences[i] ? document.getElementById(sentences[i].id) : null; }
 
@@ -131,7 +146,7 @@
         } else if (started && audio.src && !audio.ended) {
           playing = true; audio.play().catch(failed); render();
         } else {
-          play(started ? index : 0);
+          play(started ? index : firstVisible());
         }
       });
     });
@@ -179,7 +194,8 @@
     }, true);
     document.addEventListener("keydown", function (e) {
       var $t = e.target instanceof Element ? e.target : null;
-      if (playing && !($t && $root.contains($t))) pause();
+      var pressingPlayer = $t && $root.contains($t) && (e.key === "Enter" || e.key === " " || e.key === "Tab");
+      if (playing && !pressingPlayer) pause();  // page keys and others interrupt
     }, true);
     document.addEventListener("kiosk:reset", stop);
     window.addEventListener("pagehide", stop);

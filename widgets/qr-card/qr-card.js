@@ -86,6 +86,8 @@
       refresh(false);
     });
     document.addEventListener("kiosk:page", function () {
+      // Listening: the place is the sentence being read, not the top of the page.
+      if (document.documentElement.classList.contains("kiosk-speaking")) return;
       at = firstOnPage();
       refresh(false);
     });
@@ -108,6 +110,10 @@
     /** @param {boolean} open */
     function toggle(open) {
       $panel.classList.toggle("kiosk-qr-panel--open", open);
+      // Modal: keyboard focus stays in the panel while it is open.
+      document.querySelectorAll("body > :not(#" + $panel.id + ")").forEach(function ($el) {
+        if (open) $el.setAttribute("inert", ""); else $el.removeAttribute("inert");
+      });
       $openers.forEach(function ($o) { $o.setAttribute("aria-expanded", String(open)); });
       if (open) $panel.focus();
       else if ($openers[0]) /** @type {HTMLElement} */ ($openers[0]).focus();

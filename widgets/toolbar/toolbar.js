@@ -52,8 +52,14 @@
   /** Blocks read one by one (连读) and pointed at (指读). */
   var BLOCKS = "p,li,h1,h2,h3,h4,h5,h6,dt,dd,td,th,caption,figcaption,blockquote,pre,address";
   var POINTABLE = "a[href],button,summary,label,legend,img[alt],input,select,textarea";
-  /** Elements whose text 大字 enlarges (the outermost of them). */
-  var SIZED = ":is(" + BLOCKS + ",label,legend,summary,a,span,strong,em,b,i,font,small,time,button,input,select,textarea)";
+  /**
+   * Elements whose text 大字 enlarges (only the outermost: zoom multiplies): text blocks, inline text, and
+   * containers with no block inside (a <div> or <nav> that holds one line of text and links).
+   */
+  var LINES = ":is(div,nav,section,article,aside,header,footer,main,center,form):not(:empty,:has(" +
+    "div,p,ul,ol,dl,table,section,article,aside,header,footer,nav,main,form,fieldset,figure,blockquote,pre," +
+    "h1,h2,h3,h4,h5,h6,img,picture,video,iframe,canvas,svg,object,embed))";
+  var SIZED = ":is(" + BLOCKS + ",label,legend,summary,a,span,strong,em,b,i,font,small,time,button,input,select,textarea," + LINES + ")";
   var KEYS = [
     ["KeyA", "toggle", "A"], ["KeyV", "sound", "V"], ["KeyS", "speed", "S"], ["KeyP", "point", "P"],
     ["KeyR", "continuous", "R"], ["Equal", "zoomIn", "="], ["Minus", "zoomOut", "-"], ["KeyL", "textUp", "L"],
@@ -233,7 +239,8 @@
       out.push(s + " #" + ID + "{zoom:" + (100 / z).toFixed(6) + "!important}");
     });
     TEXTS.forEach(function (z) {
-      if (z !== 100) out.push(H + '-text="' + z + '"] body ' + SIZED + ":not(" + SIZED + " *){zoom:" + z / 100 + "!important}");
+      var s = H + '-text="' + z + '"] body ';
+      if (z !== 100) out.push(s + SIZED + "{zoom:" + z / 100 + "!important}", s + SIZED + " " + SIZED + "{zoom:1!important}");
     });
     var R = "[" + READING + "]", on = H + "] " + R;
     out.push(on + "{outline:3px solid #b34700!important;outline-offset:2px!important;background-color:#fff0a0!important;color:#1a1a1a!important}");
@@ -257,6 +264,7 @@
     out.push(only + " body :where(img,picture,video,audio,iframe,object,embed,canvas,svg,[role=img]){display:none!important}");
     out.push(only + " body{max-width:48em!important;margin:0 auto!important;padding:16px!important;font:20px/1.7 system-ui,sans-serif!important}");
     out.push(only + " body *{background-image:none!important}");
+    out.push(only + " body :where(button,input,select,textarea){font-size:inherit!important}");
     out.push(H + "-caption] body{padding-bottom:35vh!important}");
     return out.join("\n");
   }
@@ -434,9 +442,9 @@
     function next() {
       if (my !== gen) return;
       if (i >= parts.length) { unmark(); refreshStyle(); if (done) done(); return; }
-      var part = parts[i++];
-      if (i < parts.length) audioFor(parts[i], lang).catch(noop);
-      audioFor(part, lang).then(function (url) {
+      var part = parts[i++], audio = audioFor(part, lang);
+      if (i < parts.length) audioFor(parts[i], lang).catch(noop); // the next piece, meanwhile
+      audio.then(function (url) {
         if (my !== gen) return;
         $audio.onended = function () { if (my === gen) next(); };
         $audio.onerror = function () { if (my === gen) browserSay(part, lang, my, next); };
@@ -538,12 +546,12 @@
     if (box.top < 0 || box.bottom > innerHeight * 0.75) {
       item.el.scrollIntoView({ block: "center", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
     }
-    if (following) {
+    if (state.caption) showCaption(item.text, langOf(item.el, item.text));
+    speakText(item.el, item.text, function () { if (run) { run.i++; step(); } });
+    if (following) { // fetched while this block is read
       var first = chunks(following.text)[0];
       if (first) audioFor(first, langOf(following.el, first)).catch(noop);
     }
-    if (state.caption) showCaption(item.text, langOf(item.el, item.text));
-    speakText(item.el, item.text, function () { if (run) { run.i++; step(); } });
   }
   function stopReading() {
     var was = !!run || armed;
