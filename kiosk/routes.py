@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import bundle, qr_views, views, widget_views
+from kiosk import bundle, offline, qr_views, views, widget_views
 from kiosk.app import ASSETS
 from kiosk.search import views as search_views
 
@@ -43,6 +43,9 @@ def routes() -> list[BaseRoute]:
         Route("/-/reset", views.reset, methods=["POST"], name="reset"),
         Route("/-/patterns", views.patterns, name="patterns"),
         Route("/-/health", views.health, name="health"),
+        # The offline kiosk: its service worker and the list of what it keeps.
+        Route("/sw.js", offline.service_worker, name="service_worker"),
+        Route("/-/offline-manifest.json", offline.offline_manifest, name="offline_manifest"),
         Route("/-/settings.json", views.settings_json, name="settings_json"),
         Route("/assets/bundle/kiosk-{digest}.{kind}", bundle.serve, name="bundle"),
         Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),

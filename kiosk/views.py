@@ -175,7 +175,9 @@ async def reset(request: Request) -> Response:
     """Forget the visitor: cookies and site data, then the start screen."""
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(prefs.COOKIE)
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not "storage": that would also drop the offline kiosk's service worker; the
+    # page clears local and session storage itself before it comes here.
+    response.headers["Clear-Site-Data"] = '"cache", "cookies"'
     return response
 
 
