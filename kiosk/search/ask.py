@@ -314,17 +314,7 @@ def _distinct(scored: list[tuple[float, float, Row]]) -> list[tuple[float, float
 
 
 def _candidate(row: Row, score: float) -> Candidate:
-    return Candidate(
-        slug=row.slug,
-        title=row.title,
-        year=row.year,
-        section=row.section[-1] if row.section else "",
-        section_path=row.section,
-        sentence_id=row.sentence_id,
-        block_id=row.block_id,
-        text=row.text,
-        score=round(score, 4),
-    )
+    return Candidate.from_row(row, round(score, 4))
 
 
 def _not_found(query: Query, rows: Sequence[Row]) -> Answer:

@@ -248,18 +248,8 @@ def _score(
 
 
 def _hit(row: Row, score: float, terms: Sequence[Term]) -> Hit:
-    return Hit(
-        slug=row.slug,
-        title=row.title,
-        year=row.year,
-        section=row.section[-1] if row.section else "",
-        section_path=row.section,
-        sentence_id=row.sentence_id,
-        block_id=row.block_id,
-        text=row.text,
-        snippet=snippet(row.text, [a for t in terms for a in t.alternatives]),
-        score=score,
-    )
+    marks = [a for t in terms for a in t.alternatives]
+    return Hit.from_row(row, score, snippet=snippet(row.text, marks))
 
 
 def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Self
 
 NOT_FOUND = {"zh": "报告中没有找到答案", "en": "No answer found in the reports"}
 REASONS = {
@@ -55,7 +56,9 @@ class Query:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Candidate:
+    """A sentence (or table row) of a report that answers or matches, verbatim."""
+
     slug: str
     title: str
     year: int | None
@@ -64,8 +67,23 @@ class Hit:
     sentence_id: str
     block_id: str
     text: str
-    snippet: str  # HTML: escaped text, matches in <mark>
     score: float
+
+    @classmethod
+    def from_row(cls, row: Any, score: float, **extra: Any) -> Self:
+        """From an index row (kiosk.search._rows.Row)."""
+        return cls(
+            slug=row.slug,
+            title=row.title,
+            year=row.year,
+            section=row.section[-1] if row.section else "",
+            section_path=row.section,
+            sentence_id=row.sentence_id,
+            block_id=row.block_id,
+            text=row.text,
+            score=score,
+            **extra,
+        )
 
     @property
     def url(self) -> str:
@@ -81,10 +99,19 @@ class Hit:
             "sentence_id": self.sentence_id,
             "block_id": self.block_id,
             "text": self.text,
-            "snippet": self.snippet,
             "score": round(self.score, 4),
             "url": self.url,
         }
+
+
+@dataclass(frozen=True)
+class Hit(Candidate):
+    """A search hit: a candidate with its snippet."""
+
+    snippet: str = ""  # HTML: escaped text, matches in <mark>
+
+    def to_json(self) -> dict[str, object]:
+        return {**super().to_json(), "snippet": self.snippet}
 
 
 class SearchResults(list[Hit]):
@@ -97,37 +124,6 @@ class SearchResults(list[Hit]):
 
     def message(self, language: str = "zh") -> str | None:
         return self.query.message(language)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    slug: str
-    title: str
-    year: int | None
-    section: str
-    section_path: tuple[str, ...]
-    sentence_id: str
-    block_id: str
-    text: str
-    score: float
-
-    @property
-    def url(self) -> str:
-        return f"/reports/{self.slug}#{self.sentence_id}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "year": self.year,
-            "section": self.section,
-            "section_path": list(self.section_path),
-            "sentence_id": self.sentence_id,
-            "block_id": self.block_id,
-            "text": self.text,
-            "score": round(self.score, 4),
-            "url": self.url,
-        }
 
 
 @dataclass(frozen=True)
