@@ -216,9 +216,10 @@ async def speech_json(request: Request) -> Response:
     report = _report(request)
     speed = _speed(request)
     speech: SpeechService = request.app.state.speech
-    done: dict[tuple[int, str], tuple[Report, Response]] = request.app.state.speech_json_cache
+    done: dict[tuple[int, str], tuple[Report, Response, int]] = request.app.state.speech_json_cache
     hit = done.get((id(report), speed))
-    if hit is not None and hit[0] is report:
+    # The answer changes only when new audio is made (its duration appears).
+    if hit is not None and hit[0] is report and hit[2] == speech.generation:
         return hit[1]
     items = []
     for u in speech.utterances(report, speed):
@@ -242,10 +243,9 @@ async def speech_json(request: Request) -> Response:
             "sentences": items,
         }
     )
-    if all(item["duration"] is not None for item in items):
-        if len(done) > 3 * len(_library(request).reports) + 16:
-            done.clear()  # reports replaced by reloads: drop what they left behind
-        done[(id(report), speed)] = (report, response)  # complete: it will not change
+    if len(done) > 3 * len(_library(request).reports) + 16:
+        done.clear()  # reports replaced by reloads: drop what they left behind
+    done[(id(report), speed)] = (report, response, speech.generation)
     return response
 
 

@@ -77,6 +77,8 @@ class SpeechService:
         self.degraded_reason = _probe(self.cache_dir)
         self._limiter = anyio.CapacityLimiter(max(1, max_waiting))
         self._durations: dict[str, float] = {}
+        #: Counts the sentences synthesised so far (answers that list durations use it).
+        self.generation = 0
         self._fallback: Path | None = None
         self._runtime_degraded = self.degraded_reason is not None
         self._locks = [threading.Lock() for _ in range(64)]
@@ -178,6 +180,7 @@ class SpeechService:
             if not os.access(wav.parent, os.W_OK):
                 raise PermissionError(13, "not writable", str(wav.parent))
             self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+            self.generation += 1  # new audio: lists of durations are out of date
         if fmt == "wav":
             return wav
         out = self.cached(utt, fmt) or self.path(utt, fmt, root)
