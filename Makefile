@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Debian packages: for serving (speech engine, CJK fonts) and for the tests
 # (browser, QR decoder, audio tools).
 RUN_PACKAGES := espeak-ng lame fonts-noto-cjk
-TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppler-utils sox wrk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppler-utils sox wrk nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -35,6 +35,13 @@ var RETRIES = 5;
 /** Where each page came from, by client id: "network" or "cache" (lost when the worker sleeps). */
 var sources = new Map();
 
+/** @param {string} client @param {string} source */
+function remember(client, source) {
+  if (!client) return;
+  sources.set(client, source);
+  while (sources.size > 64) sources.delete(sources.keys().next().value);  // old pages
+}
+
 /** @param {string} path  path below the scope, starting with "/" */
 function immutable(path) {
   return /^\/audio\//.test(path) || /^\/assets\/(bundle|vendor)\//.test(path);
@@ -182,12 +189,12 @@ function page(event) {
   var request = event.request;
   var client = event.resultingClientId;
   return network(request).then(function (response) {
-    if (client) sources.set(client, "network");
+    remember(client, "network");
     return response;
   }, function () {
     return cached(request, true).then(function (hit) {
       if (!hit) return offlinePage();
-      if (client) sources.set(client, "cache");
+      remember(client, "cache");
       return hit;
     });
   });
@@ -224,17 +231,21 @@ function cacheFirst(request) {
  * @param {Request} request
  */
 function reset(request) {
-  return network(request).catch(function () { return Response.redirect(SCOPE, 303); });
+  return network(request).then(function (response) {
+    // A static export's file server cannot answer a POST (405): go home all the same.
+    return response.type === "opaqueredirect" || response.ok ? response : Response.redirect(SCOPE, 303);
+  }).catch(function () { return Response.redirect(SCOPE, 303); });
 }
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf(BASE + "/") !== 0) return;
   var path = url.pathname.slice(BASE.length);
+  // The idle reset (a POST): must end on the start screen even with the server down.
+  if (path === "/-/reset" && request.mode === "navigate") { event.respondWith(reset(request)); return; }
+  if (request.method !== "GET") return;
   if (path === "/sw.js" || path === "/-/offline-manifest.json") return;
-  if (path === "/-/reset") { event.respondWith(reset(request)); return; }
   if (request.mode === "navigate") { event.respondWith(page(event)); return; }
   if (immutable(path)) { event.respondWith(cacheFirst(request)); return; }
   if (/\.json$/.test(path)) { event.respondWith(dependent(event)); return; }
