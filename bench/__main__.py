@@ -244,7 +244,18 @@ def widget_section(tmp: Path) -> None:
     )
 
 
-EXTRA_SECTIONS: list[Callable[[Path], None]] = [qr_section, search_section, widget_section]
+def export_section(tmp: Path) -> None:
+    from bench import export
+
+    export.run(tmp, row)
+
+
+EXTRA_SECTIONS: list[Callable[[Path], None]] = [
+    qr_section,
+    search_section,
+    widget_section,
+    export_section,
+]
 
 if __name__ == "__main__":
     main()
