@@ -39,15 +39,6 @@ def _print_row(name: str, value: str) -> None:
     print(f"  {name:<58} {value}", flush=True)
 
 
-def generate_library(folder: Path, n: int) -> None:
-    """As bench/__main__.py's: the seed report with its year and a count changed."""
-    seed = (ROOT / "content" / f"{SEED}.md").read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        text = seed.replace("2013", str(1990 + i % 40)).replace("429条", f"{i}条")
-        (folder / f"report-{i:04d}.md").write_text(text, encoding="utf-8")
-
-
 @dataclass
 class Measured:
     seconds: float
@@ -121,6 +112,8 @@ def run(tmp: Path, row: Row = _print_row) -> None:
     )
 
     library = tmp / "export-library"
+    from bench.__main__ import generate_library  # one generator for every benchmark
+
     generate_library(library, GENERATED)
     big = export(library, tmp / "export-cache-1000", tmp / "export-1000", "--no-audio")
     row(

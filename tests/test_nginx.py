@@ -27,6 +27,7 @@ from kiosk.security import CSP
 from tests._export_site import SHORT, audio_cache, build, content_with_fixtures
 from tests.browser.conftest import (
     CHROMIUM,
+    CHROMIUM_ARGS,
     KIOSK,
     PHONE,
     free_port,
@@ -181,19 +182,7 @@ def in_browser(test: Callable[[Browser], None]) -> None:
         if not Path(CHROMIUM).exists():
             pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                headless=True,
-                args=[
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-quic",
-                    "--autoplay-policy=no-user-gesture-required",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 test(browser)
             finally:

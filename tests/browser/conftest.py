@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "tests" / "browser" / "vendor" / "axe-4.14.1.min.js"
 OUTPUT = ROOT / "test-output"
+#: Debian's Chromium on a machine without network: no background connections.
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
 KIOSK = {"width": 1080, "height": 1920}
 PHONE = {"width": 390, "height": 844}
 
@@ -121,19 +131,7 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
-    b = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--autoplay-policy=no-user-gesture-required",
-        ],
-    )
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield b
     b.close()
 
