@@ -32,7 +32,6 @@ from bench.server import ROOT
 
 Row = Callable[[str, str], None]
 GENERATED = 1000
-SEED = "kundulun-2013-report"
 
 
 def _print_row(name: str, value: str) -> None:
