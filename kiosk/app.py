@@ -130,17 +130,21 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
     if not speech.available():
         log.warning("speech: engine unavailable; reports are served as text only")
         return
-    made = 0
+    made = failed = 0
+    if speech.fallback_reason:
+        log.warning("speech: %s; reading with eSpeak NG", speech.fallback_reason)
     for report in list(store.library.reports.values()):
         for utt in speech.utterances(report):
             if speech.cached(utt) is None:
                 try:
                     await speech.ensure(utt)
                     made += 1
-                except SpeechError as exc:
-                    log.warning("speech: prebuild stopped: %s", exc)
-                    return
-    log.info("speech: prebuilt %d sentences", made)
+                except SpeechError as exc:  # one bad sentence must not stop the rest
+                    failed += 1
+                    log.warning(
+                        "speech: prebuild skipped %s/%s: %s", report.slug, utt.sentence_id, exc
+                    )
+    log.info("speech: prebuilt %d sentences (%d failed)", made, failed)
 
 
 async def _build_index(store: ContentStore, search: SearchIndex) -> None:
@@ -152,7 +156,10 @@ async def _build_index(store: ContentStore, search: SearchIndex) -> None:
 
 
 def make_speech(settings: Settings) -> SpeechService:
-    engine = create_engine(settings.speech_engine)
+    options = {}
+    if settings.speech_engine in ("auto", "kokoro"):
+        options["models_dir"] = Path(settings.models_dir)
+    engine = create_engine(settings.speech_engine, **options)
     return SpeechService(
         engine, settings.cache_path, settings.speech_timeout, settings.speech_max_waiting
     )

@@ -134,6 +134,36 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    """Install or check the model files (kiosk/models.py)."""
+    from kiosk import models
+
+    root = Path(args.models_dir or Settings().models_dir)
+    names = args.names or list(models.MODELS)
+    unknown = [n for n in names if n not in models.MODELS]
+    if unknown:
+        print(
+            f"kiosk models: unknown model {unknown[0]!r} (known: {', '.join(models.MODELS)})",
+            file=sys.stderr,
+        )
+        return 2
+    failed = 0
+    for name in names:
+        if args.action == "install":
+            try:
+                folder = models.install(name, root, force=args.force)
+            except (models.ModelError, OSError) as exc:
+                failed += 1
+                print(f"{name}: not installed: {exc}", file=sys.stderr)
+                continue
+            print(f"{name}: ok ({folder})")
+        else:
+            why = models.problem(name, root)
+            failed += why is not None
+            print(f"{name}: {why or 'ok'}")
+    return 1 if failed else 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
 
@@ -201,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-audio", action="store_true", help="text only: no audio files (the player says so)"
     )
     exp.set_defaults(func=_export)
+
+    mod = sub.add_parser("models", help="install or check the model files (voice, recogniser)")
+    mod.add_argument("action", choices=("install", "check"))
+    mod.add_argument("names", nargs="*", help="models (default: all): kokoro, whisper-base")
+    mod.add_argument("--models-dir", help="folder of the models (KIOSK_MODELS_DIR)")
+    mod.add_argument("--force", action="store_true", help="rebuild even when the check passes")
+    mod.set_defaults(func=_models)
 
     lst = sub.add_parser("list", help="list the reports in the content folder")
     lst.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")

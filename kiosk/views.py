@@ -21,7 +21,7 @@ from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext
 from kiosk.qr_views import handoff_qr
-from kiosk.speech.engine import SpeechBusy, SpeechError
+from kiosk.speech.engine import GENDERS, SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
 
@@ -211,18 +211,29 @@ def _speed(request: Request) -> str:
     return speed
 
 
+def _gender(request: Request) -> str:
+    """女声/男声 from ?voice= (female, male); anything else is the default (female)."""
+    gender = request.query_params.get("voice", "female")
+    return gender if gender in GENDERS else "female"
+
+
 async def speech_json(request: Request) -> Response:
     """What the player reads, sentence by sentence: text, spoken form, duration, audio."""
     report = _report(request)
     speed = _speed(request)
+    gender = _gender(request)
     speech: SpeechService = request.app.state.speech
-    done: dict[tuple[int, str], tuple[Report, Response, int]] = request.app.state.speech_json_cache
-    hit = done.get((id(report), speed))
+    done: dict[tuple[int, str, str], tuple[Report, Response, int]] = (
+        request.app.state.speech_json_cache
+    )
+    hit = done.get((id(report), speed, gender))
     # The answer changes only when new audio is made (its duration appears).
     if hit is not None and hit[0] is report and hit[2] == speech.generation:
         return hit[1]
     items = []
-    for u in speech.utterances(report, speed):
+    plan = speech.utterances(report, speed, gender)
+    query = f"?v={speech.tag}" + ("" if gender == "female" else f"&voice={gender}")
+    for u in plan:
         base = f"/audio/{report.slug}/{speed}/{u.sentence_id}"
         items.append(
             {
@@ -230,7 +241,7 @@ async def speech_json(request: Request) -> Response:
                 "text": u.text,
                 "spoken": u.spoken,
                 "duration": speech.duration(u),
-                "audio": {fmt: f"{base}.{fmt}?v={speech.tag}" for fmt in FORMATS},
+                "audio": {fmt: f"{base}.{fmt}{query}" for fmt in FORMATS},
             }
         )
     response = JSONResponse(
@@ -240,12 +251,15 @@ async def speech_json(request: Request) -> Response:
             "speed": speed,
             "available": speech.available(),
             "engine": speech.version,
+            "speaker": plan[0].engine if plan else speech.engine.name,
+            "voice": plan[0].voice if plan else speech.voice(report.meta.language, gender),
+            "gender": gender,
             "sentences": items,
         }
     )
-    if len(done) > 3 * len(_library(request).reports) + 16:
+    if len(done) > 6 * len(_library(request).reports) + 16:
         done.clear()  # reports replaced by reloads: drop what they left behind
-    done[(id(report), speed)] = (report, response, speech.generation)
+    done[(id(report), speed, gender)] = (report, response, speech.generation)
     return response
 
 
@@ -261,7 +275,7 @@ async def audio(request: Request) -> Response:
     if speed not in SPEEDS or fmt not in FORMATS:
         raise HTTPException(404)
     speech: SpeechService = request.app.state.speech
-    utt = speech.utterance(report, request.path_params["sentence"], speed)
+    utt = speech.utterance(report, request.path_params["sentence"], speed, _gender(request))
     if utt is None:
         raise HTTPException(404)
     if speech.cached(utt, fmt) is None and (refused := rate_limited(request)):
@@ -275,7 +289,11 @@ async def audio(request: Request) -> Response:
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[fmt],
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        headers={
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Speech-Engine": utt.engine,
+            "X-Speech-Voice": utt.voice,
+        },
     )
 
 
@@ -320,6 +338,10 @@ async def health(request: Request) -> Response:
     warnings = [w for w in (speech.degraded_reason, request.app.state.search.degraded_reason) if w]
     if not speech.available():
         warnings.append("speech engine unavailable: reports are served as text only")
+    if speech.fallback_reason:
+        warnings.append(
+            f"natural voice unavailable, reading with eSpeak NG: {speech.fallback_reason}"
+        )
     if settings.kiosk_mode and not settings.public_base_url:
         warnings.append(
             "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)"
@@ -331,7 +353,12 @@ async def health(request: Request) -> Response:
             "reports": len(library.reports),
             "rejected": library.rejected,
             "problems": [str(p) for p in library.problems],
-            "speech": {"available": speech.available(), "engine": speech.version},
+            "speech": {
+                "available": speech.available(),
+                "engine": speech.version,
+                "voices": {g: speech.voice("zh-CN", g) for g in GENDERS},
+                "fallback": speech.fallback_reason,
+            },
             "warnings": warnings,
         }
     )

@@ -33,6 +33,9 @@ def settings(content_dir: Path, tmp_path: Path) -> Settings:
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
+            # Tests that need audio but no particular voice use eSpeak NG (fast); the
+            # natural voice has its own tests (tests/speech/test_kokoro.py).
+            "speech_engine": "pyttsx3",
         },
         environ={},
     )

@@ -1,8 +1,9 @@
-"""Speech worker process (owns the pyttsx3 engine, one job at a time) and its parent handle.
+"""Speech worker process (owns one synthesiser, one job at a time) and its parent handle.
 
-:class:`WorkerHandle` (used by :class:`kiosk.speech.engine.Pyttsx3Engine`) starts
-``python -m kiosk.speech._worker`` and talks to it; :func:`main` is the worker itself and
-imports pyttsx3 only there.
+:class:`WorkerHandle` (used by the engines of :mod:`kiosk.speech.engine`) starts
+``python -m kiosk.speech._worker [pyttsx3 | kokoro MODEL_DIR]`` and talks to it;
+:func:`main` is the worker itself and imports pyttsx3 (or numpy, onnxruntime and misaki
+for Kokoro) only there.
 
 Protocol: one JSON object per line. Requests arrive on stdin, replies leave on the original
 stdout; file descriptor 1 itself is pointed at /dev/null, so pyttsx3's "Audio saved to ..."
@@ -10,6 +11,7 @@ print (and anything else that writes to stdout) never corrupts the protocol.
 
     -> {"id": 1, "text": "...", "voice": "sit/cmn-latn-pinyin", "rate": 175,
         "path": "/tmp/x.part", "timeout": 30.0}
+       (Kokoro: "voice": "zf_xiaobei", and the rate becomes Kokoro's speed, rate / 160)
     <- {"id": 1, "ack": true}        (job read: a death after this is the job's fault)
     <- {"id": 1, "ok": true, "frames": 110250, "framerate": 22050}
     <- {"id": 1, "ok": false, "error": "unknown voice 'xx'", "fatal": false}
@@ -69,9 +71,11 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
 class WorkerHandle:
     """Parent side: one ``python -m kiosk.speech._worker`` process and its pipes."""
 
-    def __init__(self, env: dict[str, str], start_timeout: float) -> None:
+    def __init__(
+        self, env: dict[str, str], start_timeout: float, args: tuple[str, ...] = ()
+    ) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.speech._worker"],
+            [sys.executable, "-m", "kiosk.speech._worker", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -219,6 +223,34 @@ class _Synth:
         return frames
 
 
+#: Kokoro's speed 1.0 is this many words per minute on the kiosk's rate scale.
+KOKORO_NORMAL_RATE = 160
+
+
+class _KokoroSynth:
+    """Kokoro-82M for Mandarin (:mod:`kiosk.speech.kokoro`), same job interface."""
+
+    def __init__(self, folder: str) -> None:
+        from pathlib import Path
+
+        from kiosk.speech.kokoro import Kokoro
+
+        self.kokoro = Kokoro(Path(folder))
+        self.kokoro.write("你好。", "zf_xiaobei", 1.0, os.devnull)  # warm: loads jieba too
+
+    def run(self, text: str, voice: str, rate: int, path: str, timeout: float) -> int:
+        if not text.strip():
+            raise JobError("empty text")
+        try:
+            self.kokoro.voice(voice)
+        except ValueError as exc:
+            raise JobError(str(exc)) from None
+        frames = self.kokoro.write(text, voice, rate / KOKORO_NORMAL_RATE, path)
+        if frames <= 0:
+            raise JobError("no audio produced (nothing to say)")
+        return frames
+
+
 def _protocol_stream() -> TextIO:
     """Keep a private copy of stdout for replies and point fd 1 at /dev/null."""
     out = os.fdopen(os.dup(1), "w", encoding="ascii", buffering=1)
@@ -233,23 +265,23 @@ def _send(out: TextIO, message: dict[str, Any]) -> None:
     out.flush()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    args = sys.argv[1:] if argv is None else argv
+    kind = args[0] if args else "pyttsx3"
     out = _protocol_stream()
+    synth: _Synth | _KokoroSynth
     try:
-        synth = _Synth()
-    except Exception as exc:  # pyttsx3 missing, libespeak-ng missing, init failure
+        if kind == "kokoro":
+            synth, hello = _KokoroSynth(args[1]), {"kokoro": args[1]}
+        else:
+            synth = _Synth()
+            hello = {"pyttsx3": dist_version("pyttsx3"), "espeak": synth.espeak_version}
+    except Exception as exc:  # package missing, model unreadable, init failure
         _send(out, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
-    _send(
-        out,
-        {
-            "ready": True,
-            "pid": os.getpid(),
-            "pyttsx3": dist_version("pyttsx3"),
-            "espeak": synth.espeak_version,
-        },
-    )
+    framerate = 24000 if kind == "kokoro" else 22050
+    _send(out, {"ready": True, "pid": os.getpid(), **hello})
     hooks = os.environ.get(HOOK_ENV) == "1"
     for line in sys.stdin:
         msg = json.loads(line)
@@ -272,7 +304,7 @@ def main() -> int:
             )
             return 2
         else:
-            _send(out, {"id": job_id, "ok": True, "frames": frames, "framerate": 22050})
+            _send(out, {"id": job_id, "ok": True, "frames": frames, "framerate": framerate})
     return 0
 
 

@@ -1,18 +1,23 @@
 """Pluggable text-to-speech engines that write WAV files.
 
-* :class:`Pyttsx3Engine` (default): pyttsx3 + libespeak-ng in a dedicated worker process
+* :class:`AutoEngine` (default, "auto"): :class:`KokoroEngine` (Kokoro-82M, a natural
+  neural voice, 24 kHz) for Mandarin when its model is installed and checked
+  (:mod:`kiosk.models`), otherwise and for English :class:`Pyttsx3Engine`; it says why it
+  fell back.
+* :class:`Pyttsx3Engine`: pyttsx3 + libespeak-ng in a dedicated worker process
   (``kiosk.speech._worker``). Jobs are serialised, every job has a timeout, and a hung or
   dead worker is killed and restarted, so a caller never hangs.
 * :class:`EspeakCliEngine`: one ``espeak-ng -w`` process per job; fallback and a proof that
   the interface is pluggable.
 * :class:`NullEngine`: always unavailable (degraded mode: the kiosk shows text only).
 
-Output is 22050 Hz, 16-bit mono WAV (about 44.1 kB per second of audio).
+Output is 16-bit mono WAV: 22050 Hz from eSpeak NG, 24000 Hz from Kokoro.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import importlib.util
 import math
 import os
@@ -183,15 +188,20 @@ def _reply_to(worker: WorkerHandle, job_id: int, deadline: float) -> dict[str, A
             return message
 
 
-class Pyttsx3Engine:
-    """pyttsx3 (espeak driver) in a worker process; thread-safe, one job at a time.
+class _WorkerEngine:
+    """A synthesiser in a worker process; thread-safe, one job at a time.
 
     ``timeout`` bounds a job once it reaches the worker; a job waiting behind others waits
     at most their timeouts. At most ``max_queue`` jobs may wait: more raise SpeechBusy.
     Starting the worker (first job, or after a restart) is bounded by ``start_timeout``.
     """
 
-    name = "pyttsx3"
+    name = "worker"
+    #: Longest text given to one job; the service cuts longer text into pieces.
+    max_piece_chars = 300
+    #: Arguments of ``python -m kiosk.speech._worker``.
+    _worker_args: tuple[str, ...] = ()
+    _missing = "the speech engine is not installed"
 
     def __init__(self, max_queue: int = 32, start_timeout: float = 15.0) -> None:
         self.max_queue = max_queue
@@ -212,7 +222,10 @@ class Pyttsx3Engine:
 
     @property
     def version(self) -> str:
-        return f"pyttsx3-{_pyttsx3_version()}/espeak-ng-{_libespeak_version()}"
+        raise NotImplementedError
+
+    def available(self) -> bool:
+        raise NotImplementedError
 
     @property
     def worker_pid(self) -> int | None:
@@ -225,12 +238,8 @@ class Pyttsx3Engine:
         """Jobs waiting for the worker (not counting the one it is running)."""
         return self._waiting
 
-    def available(self) -> bool:
-        return (
-            not self._closed
-            and importlib.util.find_spec("pyttsx3") is not None
-            and _libespeak_version() is not None
-        )
+    def voice_for(self, language: str, gender: str = "female") -> str:
+        return voice_for(language)
 
     def start(self) -> None:
         """Start the worker now instead of on the first job (warm-up)."""
@@ -263,9 +272,9 @@ class Pyttsx3Engine:
             self._discard_worker()  # died while idle: restart transparently
         if self._worker is None:
             if not self.available():
-                raise SpeechUnavailable("pyttsx3 or libespeak-ng is not installed")
+                raise SpeechUnavailable(self._missing)
             try:
-                self._worker = WorkerHandle(self._env, self.start_timeout)
+                self._worker = WorkerHandle(self._env, self.start_timeout, self._worker_args)
             except WorkerStartFailed as exc:
                 raise SpeechUnavailable(f"speech worker did not start: {exc}") from None
         return self._worker
@@ -350,6 +359,151 @@ class Pyttsx3Engine:
         self.close()
 
 
+class Pyttsx3Engine(_WorkerEngine):
+    """pyttsx3 (espeak driver) in a worker process."""
+
+    name = "pyttsx3"
+    _missing = "pyttsx3 or libespeak-ng is not installed"
+
+    @property
+    def version(self) -> str:
+        return f"pyttsx3-{_pyttsx3_version()}/espeak-ng-{_libespeak_version()}"
+
+    def available(self) -> bool:
+        return (
+            not self._closed
+            and importlib.util.find_spec("pyttsx3") is not None
+            and _libespeak_version() is not None
+        )
+
+
+# ---------------------------------------------------------------------------- Kokoro
+
+#: 女声 / 男声 -> Kokoro voice, chosen by the recogniser's CER on report sentences
+#: (``make bench``); the male voice is the lower one.
+KOKORO_DEFAULT_VOICES = {"female": "zf_xiaobei", "male": "zm_yunjian"}
+GENDERS = ("female", "male")
+_KOKORO_PACKAGES = ("numpy", "onnxruntime", "misaki", "jieba", "pypinyin", "cn2an")
+
+
+def _kokoro_front_version() -> str:
+    source = Path(__file__).with_name("kokoro.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:8]
+
+
+class KokoroEngine(_WorkerEngine):
+    """Kokoro-82M v1.0 (int8 ONNX) for Mandarin in a worker process
+    (:mod:`kiosk.speech.kokoro`); 24 kHz. ``model_dir`` is the folder of the checked
+    ``kokoro`` model (:func:`kiosk.models.locate`); None means the model is missing."""
+
+    name = "kokoro"
+    # ≈ 13 s of speech: a piece stays well inside the timeout even on a busy machine.
+    max_piece_chars = 60
+
+    def __init__(
+        self,
+        model_dir: Path | None,
+        voices: dict[str, str] | None = None,
+        max_queue: int = 32,
+        start_timeout: float = 60.0,
+    ) -> None:
+        super().__init__(max_queue=max_queue, start_timeout=start_timeout)
+        self.model_dir = model_dir
+        self.voices = dict(voices or KOKORO_DEFAULT_VOICES)
+        self._worker_args = ("kokoro", str(model_dir))
+        self._missing = (
+            "the Kokoro model is not installed (kiosk models install kokoro)"
+            if model_dir is None
+            else "Python packages for Kokoro are missing (pip install 'kiosk[voice]')"
+        )
+
+    @property
+    def version(self) -> str:
+        return f"kokoro-v1.0-int8/misaki-{_dist('misaki')}/front-{_kokoro_front_version()}"
+
+    def available(self) -> bool:
+        return (
+            not self._closed
+            and self.model_dir is not None
+            and all(importlib.util.find_spec(p) is not None for p in _KOKORO_PACKAGES)
+        )
+
+    def voice_for(self, language: str, gender: str = "female") -> str:
+        return self.voices.get(gender, self.voices["female"])
+
+
+def _dist(name: str) -> str | None:
+    try:
+        return dist_version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def is_kokoro_voice(voice: str) -> bool:
+    return voice[:3] in ("zf_", "zm_")
+
+
+class AutoEngine:
+    """Kokoro for Mandarin when its model and packages are there, eSpeak NG (pyttsx3)
+    for English and as the fallback; routes each job by its voice. ``fallback_reason``
+    says why Kokoro is not used (None when it is)."""
+
+    name = "auto"
+
+    def __init__(self, kokoro: KokoroEngine, espeak: SpeechEngine, reason: str | None) -> None:
+        self.espeak = espeak
+        self.kokoro: KokoroEngine | None = kokoro if kokoro.available() else None
+        self.fallback_reason: str | None = None
+        if self.kokoro is None:
+            self.fallback_reason = reason or kokoro._missing
+            kokoro.close()
+
+    @property
+    def version(self) -> str:
+        if self.kokoro is None:
+            return self.espeak.version
+        return f"{self.kokoro.version}+{self.espeak.version}"
+
+    def available(self) -> bool:
+        return self.espeak.available() or (self.kokoro is not None and self.kokoro.available())
+
+    def engine_for(self, voice: str) -> SpeechEngine:
+        return self.kokoro if self.kokoro is not None and is_kokoro_voice(voice) else self.espeak
+
+    def voice_for(self, language: str, gender: str = "female") -> str:
+        primary = language.strip().lower().replace("_", "-").split("-")[0]
+        if self.kokoro is not None and primary in ("zh", "cmn", ""):
+            return self.kokoro.voice_for(language, gender)
+        return voice_for(language)
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        return self.engine_for(voice).synthesize(text, voice, rate, out_path, timeout)
+
+    def close(self) -> None:
+        if self.kokoro is not None:
+            self.kokoro.close()
+        self.espeak.close()
+
+
+def choose_voice(engine: SpeechEngine, language: str, gender: str = "female") -> str:
+    """The engine's voice for a language and 女声/男声 (engines without a choice: eSpeak's)."""
+    pick = getattr(engine, "voice_for", None)
+    return str(pick(language, gender)) if pick is not None else voice_for(language)
+
+
+def piece_limit(engine: SpeechEngine, voice: str) -> int:
+    """Longest text one job of this engine and voice should get."""
+    route = getattr(engine, "engine_for", None)
+    target = route(voice) if route is not None else engine
+    return int(getattr(target, "max_piece_chars", 300))
+
+
+def speaker(engine: SpeechEngine, voice: str) -> str:
+    """Name of the engine that speaks this voice (for speech.json and audio headers)."""
+    route = getattr(engine, "engine_for", None)
+    return str((route(voice) if route is not None else engine).name)
+
+
 # ---------------------------------------------------------------------------- others
 
 
@@ -426,13 +580,24 @@ class NullEngine:
 
 
 def create_engine(name: str = "pyttsx3", **options: Any) -> SpeechEngine:
-    """Engine by name: "pyttsx3" (default), "espeak-cli" or "none".
+    """Engine by name: "auto", "kokoro", "pyttsx3", "espeak-cli" or "none".
 
-    ``options`` go to the constructor (e.g. ``max_queue`` for pyttsx3)."""
+    ``options`` go to the constructor (e.g. ``max_queue`` for pyttsx3). "auto" and
+    "kokoro" take ``models_dir`` (default: the ``models_dir`` setting)."""
+    if name in ("auto", "kokoro"):
+        from kiosk import models
+
+        root = options.pop("models_dir", None)
+        folder = models.locate("kokoro", root)
+        reason = models.problem("kokoro", root) if folder is None else None
+        kokoro = KokoroEngine(folder, **options)
+        if name == "kokoro":
+            return kokoro
+        return AutoEngine(kokoro, Pyttsx3Engine(**options), reason)
     if name == "pyttsx3":
         return Pyttsx3Engine(**options)
     if name == "espeak-cli":
         return EspeakCliEngine(**options)
     if name == "none":
         return NullEngine()
-    raise ValueError(f"unknown speech engine {name!r} (pyttsx3, espeak-cli, none)")
+    raise ValueError(f"unknown speech engine {name!r} (auto, kokoro, pyttsx3, espeak-cli, none)")

@@ -32,14 +32,18 @@ import anyio
 from kiosk.content.model import Report
 from kiosk.speech import normalize as normalize_module
 from kiosk.speech.engine import (
+    GENDERS,
     SpeechBusy,
     SpeechEngine,
     SpeechError,
     SpeechTimeout,
-    voice_for,
+    choose_voice,
+    piece_limit,
+    speaker,
     wav_duration,
 )
 from kiosk.speech.normalize import normalize
+from kiosk.speech.pieces import pieces
 
 log = logging.getLogger("kiosk.speech")
 
@@ -59,6 +63,8 @@ class Utterance:
     voice: str
     rate: int
     key: str
+    #: the engine that speaks it ("kokoro", "pyttsx3"...)
+    engine: str = ""
 
 
 class SpeechService:
@@ -82,39 +88,59 @@ class SpeechService:
         self._fallback: Path | None = None
         self._runtime_degraded = self.degraded_reason is not None
         self._locks = [threading.Lock() for _ in range(64)]
-        self._plans: OrderedDict[tuple[int, str], tuple[Report, list[Utterance]]] = OrderedDict()
+        self._plans: OrderedDict[tuple[int, str, str], tuple[Report, list[Utterance]]] = (
+            OrderedDict()
+        )
 
     # -- what to say -----------------------------------------------------------------
 
-    def utterances(self, report: Report, speed: str = "normal") -> list[Utterance]:
+    def voice(self, language: str, gender: str = "female") -> str:
+        """The voice that reads this language in 女声 (female) or 男声 (male)."""
+        return choose_voice(self.engine, language, gender if gender in GENDERS else "female")
+
+    @property
+    def fallback_reason(self) -> str | None:
+        """Why the natural voice is not used (None when it is, or was not asked for)."""
+        return getattr(self.engine, "fallback_reason", None)
+
+    def utterances(
+        self, report: Report, speed: str = "normal", gender: str = "female"
+    ) -> list[Utterance]:
         """The report's sentences in reading order, ready to synthesise (memoised)."""
-        cache_key = (id(report), speed)
+        cache_key = (id(report), speed, gender)
         hit = self._plans.get(cache_key)
         if hit is not None and hit[0] is report:
             self._plans.move_to_end(cache_key)
             return hit[1]
-        voice, rate = voice_for(report.meta.language), SPEEDS[speed]
+        voice, rate = self.voice(report.meta.language, gender), SPEEDS[speed]
+        who = speaker(self.engine, voice)
         plan = []
         for sentence in report.sentences:
             spoken = normalize(sentence.text, report.meta.language).strip()
             key = self._key(spoken, voice, rate)
-            plan.append(Utterance(sentence.id, sentence.text, spoken, voice, rate, key))
+            plan.append(Utterance(sentence.id, sentence.text, spoken, voice, rate, key, who))
         self._plans[cache_key] = (report, plan)
         while len(self._plans) > 256:
             self._plans.popitem(last=False)
         return plan
 
-    def utterance(self, report: Report, sentence_id: str, speed: str) -> Utterance | None:
+    def utterance(
+        self, report: Report, sentence_id: str, speed: str, gender: str = "female"
+    ) -> Utterance | None:
         return next(
-            (u for u in self.utterances(report, speed) if u.sentence_id == sentence_id), None
+            (u for u in self.utterances(report, speed, gender) if u.sentence_id == sentence_id),
+            None,
         )
 
-    def adhoc(self, text: str, language: str, speed: str = "normal") -> Utterance:
+    def adhoc(
+        self, text: str, language: str, speed: str = "normal", gender: str = "female"
+    ) -> Utterance:
         """An utterance for text from a host page (the toolbar's /api/speak): the
         caller has validated and limited it; it is normalised like report text."""
-        voice, rate = voice_for(language), SPEEDS[speed]
+        voice, rate = self.voice(language, gender), SPEEDS[speed]
         spoken = normalize(text, language).strip()
-        return Utterance("", text, spoken, voice, rate, self._key(spoken, voice, rate))
+        key = self._key(spoken, voice, rate)
+        return Utterance("", text, spoken, voice, rate, key, speaker(self.engine, voice))
 
     def _key(self, spoken: str, voice: str, rate: int) -> str:
         raw = "\x1f".join((spoken, voice, str(rate), self.version))
@@ -179,7 +205,7 @@ class SpeechService:
             wav.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(wav.parent, os.W_OK):
                 raise PermissionError(13, "not writable", str(wav.parent))
-            self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+            self._speak(utt, wav)
             self.generation += 1  # new audio: lists of durations are out of date
         if fmt == "wav":
             return wav
@@ -188,6 +214,32 @@ class SpeechService:
             out.parent.mkdir(parents=True, exist_ok=True)
             _encode_mp3(wav, out, self.timeout)
         return out
+
+    def _speak(self, utt: Utterance, wav: Path) -> None:
+        """Synthesise utt into wav; long text piece by piece (each piece its own job and
+        timeout, :mod:`kiosk.speech.pieces`), joined into one file."""
+        parts = pieces(utt.spoken, piece_limit(self.engine, utt.voice))
+        if len(parts) == 1:
+            self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+            return
+        tag = uuid.uuid4().hex[:12]
+        made: list[Path] = []
+        try:
+            for i, text in enumerate(parts):
+                if not any(ch.isalnum() for ch in text):
+                    continue  # punctuation only: nothing to say
+                piece = wav.with_name(f".{wav.name}.{tag}.{i}.wav")
+                made.append(piece)
+                self.engine.synthesize(text, utt.voice, utt.rate, piece, self.timeout)
+            if not made:
+                raise SpeechError("nothing to say")
+            joined = wav.with_name(f".{wav.name}.{tag}.part")
+            made.append(joined)
+            _join_wavs([p for p in made if p != joined], joined)
+            os.replace(joined, wav)
+        finally:
+            for p in made:
+                p.unlink(missing_ok=True)
 
     def _fallback_dir(self) -> Path:
         if self._fallback is None:
@@ -225,12 +277,7 @@ class SpeechService:
             out.parent.mkdir(parents=True, exist_ok=True)
         joined = out.with_name(f".{key}.{uuid.uuid4().hex}.wav")
         try:
-            with wave.open(str(joined), "wb") as dst:
-                for i, part in enumerate(parts):
-                    with wave.open(str(part), "rb") as src:
-                        if i == 0:
-                            dst.setparams(src.getparams())
-                        dst.writeframes(src.readframes(src.getnframes()))
+            _join_wavs(parts, joined)
             _encode_mp3(joined, out, self.timeout * 10)
         except (OSError, wave.Error) as exc:
             raise SpeechError(f"cannot join the report's audio: {exc}") from exc
@@ -260,6 +307,16 @@ def _probe(path: Path) -> str | None:
         reason = f"audio cache {path} is not writable ({exc.strerror or exc}); audio is made in a temporary folder meanwhile"
         log.warning("speech: %s", reason)
         return reason
+
+
+def _join_wavs(parts: list[Path], out: Path) -> None:
+    """Concatenate WAV files of the same format into out."""
+    with wave.open(str(out), "wb") as dst:
+        for i, part in enumerate(parts):
+            with wave.open(str(part), "rb") as src:
+                if i == 0:
+                    dst.setparams(src.getparams())
+                dst.writeframes(src.readframes(src.getnframes()))
 
 
 def _encode_mp3(wav: Path, out: Path, timeout: float) -> None:

@@ -70,6 +70,7 @@ def start_server(tmp: Path, **env: str) -> Server:
         "KIOSK_CACHE_DIR": str(tmp / "cache"),
         "KIOSK_PORT": str(port),
         "KIOSK_LOG_LEVEL": "warning",
+        "KIOSK_SPEECH_ENGINE": "pyttsx3",  # fast; the natural voice has its own tests
         **env,
     }
     process = subprocess.Popen(
