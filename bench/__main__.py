@@ -244,6 +244,12 @@ def widget_section(tmp: Path) -> None:
     )
 
 
+def voices_section(tmp: Path) -> None:
+    from bench import voices
+
+    voices.run(tmp, row)
+
+
 def export_section(tmp: Path) -> None:
     from bench import export
 
@@ -255,6 +261,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     search_section,
     widget_section,
     export_section,
+    voices_section,
 ]
 
 if __name__ == "__main__":
