@@ -28,7 +28,7 @@ SOURCES = [
 ]
 
 
-def sentences(n: int, shortest: int = 8, longest: int = 40) -> list[str]:
+def sentences(n: int, shortest: int = 8, longest: int = 24) -> list[str]:
     """n Chinese report sentences of typical length, spread over the bundled reports."""
     from kiosk.content.parse import parse_report
 

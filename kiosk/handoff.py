@@ -17,7 +17,7 @@ Format, version 1 — a bit string, most significant bit first:
 field                 bits   value
 ====================  =====  ===================================================
 position kind         2      0 none, 1 sentence (``s-…``), 2 block or section
-                             (``b-…``), 3 reserved for a future format (rejected)
+                             (``b-…``), 3 voice record (below)
 report                30     :func:`slug_hash`: top 30 bits of SHA-256(slug)
 prefs                 9      mixed radix, see :func:`pack_prefs` (< 300)
 spoken                1      1 when spoken mode was on
@@ -27,7 +27,11 @@ position ordinal      1+     Elias gamma code of the ``-N`` suffix (1 when none)
 padding               0–4    zero bits up to a whole number of base32 characters
 ====================  =====  ===================================================
 
-followed by one check character: the Damm check over GF(32) (the quasigroup
+A reader who chose the voice that is not the default (女声/男声) gets position kind 3,
+followed, after ``spoken``, by 2 bits of the real position kind and 1 bit of the voice
+(0 female, 1 male); the rest is as above. Codes for the default voice are unchanged.
+
+All are followed by one check character: the Damm check over GF(32) (the quasigroup
 ``x∘y = 2x ⊕ y`` in GF(2⁵) with the polynomial x⁵+x²+1), started from the
 format version (1). It rejects every single-character typo and every swap of
 two neighbouring characters; a random string passes it 1 time in 32 and must
@@ -47,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -56,6 +60,7 @@ from kiosk import prefs as prefs_module
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.prefs import Prefs
+from kiosk.speech.engine import DEFAULT_GENDER
 
 T = TypeVar("T")
 
@@ -67,7 +72,9 @@ _LOOKALIKES = str.maketrans("018", "OIB")
 #: Longest code accepted (a position ordinal up to 2¹⁶ fits well within it).
 MAX_CODE_LENGTH = 32
 
-KIND_NONE, KIND_SENTENCE, KIND_BLOCK = 0, 1, 2
+KIND_NONE, KIND_SENTENCE, KIND_BLOCK, KIND_VOICE = 0, 1, 2, 3
+#: The voice bit of a KIND_VOICE code.
+VOICES_V1 = ("female", "male")
 _KIND_PREFIX = {KIND_SENTENCE: "s", KIND_BLOCK: "b"}
 _PREFIX_KIND = {v: k for k, v in _KIND_PREFIX.items()}
 _POSITION = re.compile(r"([sb])-([0-9a-f]{8})(?:-([1-9][0-9]{0,4}))?")
@@ -237,10 +244,15 @@ def encode(slug: str, position: str | None, prefs: Prefs, spoken: bool = False) 
         parsed = parse_position(position)
         if parsed is None or parsed[2] > _MAX_ORDINAL:
             raise ValueError(f"not a sentence or block id: {position!r}")
-    bits.put(parsed[0] if parsed else KIND_NONE, 2)
+    kind = parsed[0] if parsed else KIND_NONE
+    voiced = prefs.voice != DEFAULT_GENDER and prefs.voice in VOICES_V1
+    bits.put(KIND_VOICE if voiced else kind, 2)
     bits.put(slug_hash(slug), SLUG_BITS)
     bits.put(pack_prefs(prefs), PREFS_BITS)
     bits.put(int(bool(spoken)), 1)
+    if voiced:
+        bits.put(kind, 2)
+        bits.put(VOICES_V1.index(prefs.voice), 1)
     if parsed:
         bits.put(parsed[1], HASH_BITS)
         bits.gamma(parsed[2])
@@ -250,8 +262,10 @@ def encode(slug: str, position: str | None, prefs: Prefs, spoken: bool = False) 
     return "".join(ALPHABET[v] for v in values)
 
 
-def _decode(code: str) -> tuple[int, int, int, bool, tuple[int, int, int] | None] | None:
-    """Code → (kind, slug hash, prefs value, spoken, position) or None when invalid."""
+def _decode(
+    code: str,
+) -> tuple[int, int, int, bool, tuple[int, int, int] | None, str] | None:
+    """Code → (kind, slug hash, prefs value, spoken, position, voice) or None when invalid."""
     if not 2 <= len(code) <= MAX_CODE_LENGTH:
         return None
     code = code.upper().translate(_LOOKALIKES)
@@ -267,8 +281,16 @@ def _decode(code: str) -> tuple[int, int, int, bool, tuple[int, int, int] | None
         number = (number << 5) | v
     r = _Reader(number, 5 * len(body))
     kind, slug, packed, spoken = r.take(2), r.take(SLUG_BITS), r.take(PREFS_BITS), r.take(1)
-    if kind is None or slug is None or packed is None or spoken is None or kind > KIND_BLOCK:
+    if kind is None or slug is None or packed is None or spoken is None:
         return None
+    voice = DEFAULT_GENDER
+    if kind == KIND_VOICE:
+        kind, bit = r.take(2), r.take(1)
+        if kind is None or bit is None or kind > KIND_BLOCK:
+            return None
+        voice = VOICES_V1[bit]
+        if voice == DEFAULT_GENDER:
+            return None  # canonical: the default voice is written without the record
     position = None
     if kind != KIND_NONE:
         digest, ordinal = r.take(HASH_BITS), r.gamma()
@@ -278,7 +300,7 @@ def _decode(code: str) -> tuple[int, int, int, bool, tuple[int, int, int] | None
     # Canonical: only the zero padding of the last character may remain.
     if r.left >= 5 or r.take(r.left) != 0:
         return None
-    return kind, slug, packed, bool(spoken), position
+    return kind, slug, packed, bool(spoken), position, voice
 
 
 def resolve(code: str, library: Library) -> Handoff | None:
@@ -290,10 +312,11 @@ def resolve(code: str, library: Library) -> Handoff | None:
     decoded = _decode(code)
     if decoded is None:
         return None
-    _kind, slug_bits, packed, spoken, position = decoded
+    _kind, slug_bits, packed, spoken, position, voice = decoded
     p = unpack_prefs(packed)
     if p is None:
         return None
+    p = replace(p, voice=voice)
     wanted = position_id(*position) if position else None
     candidates = [r for slug, r in library.reports.items() if slug_hash(slug) == slug_bits]
     if len(candidates) > 1 and wanted:  # a 30-bit collision: the place decides

@@ -1,4 +1,4 @@
-"""Reading preferences: text size, colour scheme, line spacing, 适老版, language.
+"""Reading preferences: text size, colour scheme, line spacing, 适老版, language, voice.
 
 They live in one cookie so the server renders every page in the reader's
 settings (no flash of the wrong theme). Values are validated here; anything
@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kiosk.i18n import LANGUAGES
+from kiosk.speech.engine import DEFAULT_GENDER, GENDERS
 
 COOKIE = "kiosk_prefs"
 #: Set on a phone that arrived by a kiosk's QR code: it gets the phone layout
@@ -30,6 +31,8 @@ SCHEMES: dict[str, str] = {
     "yellow": "Black on yellow",
 }
 SPACINGS: dict[str, str] = {"15": "1.5", "18": "1.8", "20": "2.0"}
+#: 女声 / 男声: the voice that reads aloud (kiosk.speech.engine picks the engine's voice).
+VOICES = GENDERS
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Prefs:
     spacing: str = "15"
     elder: bool = False
     lang: str = "zh-CN"
+    voice: str = DEFAULT_GENDER
 
     @property
     def html_class(self) -> str:
@@ -52,7 +56,9 @@ class Prefs:
         return " ".join(classes)
 
     def encode(self) -> str:
-        return f"{self.size}.{self.scheme}.{self.spacing}.{int(self.elder)}.{self.lang}"
+        text = f"{self.size}.{self.scheme}.{self.spacing}.{int(self.elder)}.{self.lang}"
+        # The default voice is left out: the cookie reads the same as before voices.
+        return text if self.voice == DEFAULT_GENDER else f"{text}.{self.voice}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,12 +67,13 @@ class Prefs:
             "spacing": self.spacing,
             "elder": self.elder,
             "lang": self.lang,
+            "voice": self.voice,
         }
 
     def updated(self, form: dict[str, str]) -> Prefs:
         """Apply a settings form; invalid values are ignored."""
         if "reset" in form:
-            return Prefs(lang=self.lang)
+            return Prefs(lang=self.lang, voice=self.voice)
         p = self
         if form.get("elder") in ("1", "0"):
             on = form["elder"] == "1"
@@ -74,7 +81,7 @@ class Prefs:
             p = (
                 replace(p, elder=on, size=4, scheme="light", spacing="18")
                 if on
-                else Prefs(lang=p.lang)
+                else Prefs(lang=p.lang, voice=p.voice)
             )
         size = _int(form.get("size"))
         if size in SIZES:
@@ -89,6 +96,8 @@ class Prefs:
             p = replace(p, spacing=form["spacing"])
         if form.get("lang") in LANGUAGES:
             p = replace(p, lang=form["lang"])
+        if form.get("voice") in VOICES:
+            p = replace(p, voice=form["voice"])
         return p
 
 
@@ -102,13 +111,16 @@ def decode(raw: str | None, default_lang: str = "zh-CN") -> Prefs:
     if not raw:
         return base
     parts = raw.split(".")
-    if len(parts) != 5:
+    if len(parts) == 5:  # written before the voice was a preference
+        parts.append(base.voice)
+    if len(parts) != 6:
         return base
-    size, scheme, spacing, elder, lang = parts
+    size, scheme, spacing, elder, lang, voice = parts
     return Prefs(
         size=int(size) if re.fullmatch(r"[1-9]", size) and int(size) in SIZES else base.size,
         scheme=scheme if scheme in SCHEMES else base.scheme,
         spacing=spacing if spacing in SPACINGS else base.spacing,
         elder=elder == "1",
         lang=lang if lang in LANGUAGES else base.lang,
+        voice=voice if voice in VOICES else base.voice,
     )

@@ -21,7 +21,7 @@ from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext
 from kiosk.qr_views import handoff_qr
-from kiosk.speech.engine import GENDERS, SpeechBusy, SpeechError
+from kiosk.speech.engine import DEFAULT_GENDER, GENDERS, SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
 
@@ -212,9 +212,9 @@ def _speed(request: Request) -> str:
 
 
 def _gender(request: Request) -> str:
-    """女声/男声 from ?voice= (female, male); anything else is the default (female)."""
-    gender = request.query_params.get("voice", "female")
-    return gender if gender in GENDERS else "female"
+    """女声/男声 from ?voice= (female, male); anything else is the default."""
+    gender = request.query_params.get("voice", DEFAULT_GENDER)
+    return gender if gender in GENDERS else DEFAULT_GENDER
 
 
 async def speech_json(request: Request) -> Response:
@@ -232,7 +232,7 @@ async def speech_json(request: Request) -> Response:
         return hit[1]
     items = []
     plan = speech.utterances(report, speed, gender)
-    query = f"?v={speech.tag}" + ("" if gender == "female" else f"&voice={gender}")
+    query = f"?v={speech.tag}" + ("" if gender == DEFAULT_GENDER else f"&voice={gender}")
     for u in plan:
         base = f"/audio/{report.slug}/{speed}/{u.sentence_id}"
         items.append(

@@ -10,7 +10,7 @@ A portal's webmaster adds one tag::
   so the file works on GBK-encoded host pages too. ``/widget/v1/toolbar.css``
   (:func:`toolbar_css`) serves the stylesheet alone. Both: one hour of caching
   and an ETag.
-- ``POST /api/speak`` (:func:`speak`): ``{"text", "lang", "speed"}`` → audio
+- ``POST /api/speak`` (:func:`speak`): ``{"text", "lang", "speed", "voice"}`` → audio
   (MP3, or WAV with ``?format=wav``) of at most 500 characters of host-page
   text, normalised like report text (``SpeechService.adhoc``) and cached by the
   speech service.
@@ -53,9 +53,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kiosk import qr
-from kiosk.app import WIDGETS, template
+from kiosk.app import WIDGETS, reader_prefs, template
 from kiosk.limits import RateLimiter, retry_after
-from kiosk.speech.engine import SpeechBusy, SpeechError
+from kiosk.speech.engine import GENDERS, SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
 log = logging.getLogger("kiosk.widget")
@@ -396,8 +396,12 @@ async def speak(request: Request) -> Response:
         return _error(request, 422, f"speed must be one of {', '.join(SPEEDS)}")
     if not any(c.isalnum() for c in text):
         return _error(request, 422, "text has nothing to speak")
+    voice = data.get("voice")
+    if voice is not None and voice not in GENDERS:
+        return _error(request, 422, f"voice must be one of {', '.join(GENDERS)}")
     service: SpeechService = request.app.state.speech
-    utterance = service.adhoc(text, lang, speed)
+    # 指读 speaks in the reader's voice: the body's, else the reading settings'.
+    utterance = service.adhoc(text, lang, speed, voice or reader_prefs(request).voice)
     try:
         path = await service.ensure(utterance, fmt)
     except SpeechBusy:
@@ -409,7 +413,12 @@ async def speak(request: Request) -> Response:
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[fmt],
-        headers={"Cache-Control": API_CACHE, **cors_headers(request)},
+        headers={
+            "Cache-Control": API_CACHE,
+            "X-Speech-Engine": utterance.engine,
+            "X-Speech-Voice": utterance.voice,
+            **cors_headers(request),
+        },
     )
 
 

@@ -227,7 +227,10 @@ def test_forged_codes_are_rejected(library: Library) -> None:
     assert resolve(seal([(0, 2), (sh, 30), (0, 9), (0, 1)]), library) is not None
     forged = [
         seal([(0, 2), (sh ^ 1, 30), (0, 9), (0, 1)]),  # no such report
-        seal([(3, 2), (sh, 30), (0, 9), (0, 1)]),  # reserved kind
+        seal([(3, 2), (sh, 30), (0, 9), (0, 1), (3, 2), (0, 1)]),  # voice record, bad kind
+        seal(
+            [(3, 2), (sh, 30), (0, 9), (0, 1), (0, 2), (handoff.VOICES_V1.index(Prefs().voice), 1)]
+        ),  # the default voice has no record
         seal([(0, 2), (sh, 30), (300, 9), (0, 1)]),  # prefs out of range
         seal([(0, 2), (sh, 30), (511, 9), (0, 1)]),
         seal([(0, 2), (sh, 30), (0, 9), (0, 1), (1, 1)]),  # non-zero padding
@@ -349,3 +352,19 @@ def test_display_url_is_for_people_and_resolves_the_same(library: Library) -> No
     shown = display_url(url)
     assert shown == f"https://kiosk.example.gov.cn:8443/r/{code}"
     assert resolve(shown.rsplit("/", 1)[1], library) == resolve(code, library)
+
+
+def test_the_voice_travels_and_the_default_keeps_format_1(library: Library, report: Report) -> None:
+    sentence = report.sentences[0].id
+    other = "female" if Prefs().voice == "male" else "male"
+    default, chosen = Prefs(size=4), Prefs(size=4, voice=other)
+    short = encode(SLUG, sentence, default, True)
+    assert len(short) == 16  # unchanged for the default voice
+    code = encode(SLUG, sentence, chosen, True)
+    assert CODE.match(code) and code != short and len(code) == 17
+    for i, c in itertools.product(range(len(code)), ALPHABET):  # typos still caught
+        if c != code[i]:
+            assert resolve(code[:i] + c + code[i + 1 :], library) is None
+    assert resolve(code, library) == Handoff(SLUG, sentence, chosen, True)
+    assert resolve(short, library) == Handoff(SLUG, sentence, default, True)
+    assert resolve(encode(SLUG, None, chosen, False), library) == Handoff(SLUG, None, chosen, False)

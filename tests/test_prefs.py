@@ -10,7 +10,7 @@ def test_round_trip_and_classes() -> None:
 
 
 def test_damaged_cookie_gives_defaults() -> None:
-    for raw in (None, "", "x", "9.evil.99.1.fr", "1.2.3.4.5.6", "<script>.a.b.c.d"):
+    for raw in (None, "", "x", "9.evil.99.1.fr", "1.2.3.4.5.6.7", "<script>.a.b.c.d"):
         p = decode(raw)
         assert p.size == 2 and p.scheme == "default" and p.spacing == "15" and p.lang == "zh-CN"
 
@@ -29,3 +29,17 @@ def test_elder_mode_and_reset() -> None:
     assert (elder.elder, elder.size, elder.scheme, elder.spacing) == (True, 4, "light", "18")
     assert elder.updated({"elder": "0"}) == Prefs(lang="en")
     assert Prefs(size=5, scheme="dark", lang="en").updated({"reset": "1"}) == Prefs(lang="en")
+
+
+def test_voice_is_a_preference_and_old_cookies_still_read() -> None:
+    male, female = Prefs(voice="male"), Prefs(voice="female")
+    assert decode(male.encode()) == male and decode(female.encode()) == female
+    assert Prefs().updated({"voice": "female"}).voice == "female"
+    assert Prefs(voice="female").updated({"voice": "robot"}).voice == "female"
+    assert decode("4.dark.20.1.en") == Prefs(
+        size=4, scheme="dark", spacing="20", elder=True, lang="en"
+    )
+    assert decode("2.default.15.0.zh-CN.robot").voice == Prefs().voice
+    # the voice survives 适老版 and a reset of the text settings
+    assert female.updated({"elder": "1"}).updated({"elder": "0"}).voice == "female"
+    assert female.updated({"reset": "1"}).voice == "female"

@@ -48,6 +48,10 @@ from kiosk.speech._worker import (
 MANDARIN_VOICE = "sit/cmn-latn-pinyin"  # espeak-ng 1.51's "cmn"/"zh" reads many hanzi as English
 ENGLISH_VOICE = "gmw/en"
 _LANGUAGE_VOICES = {"zh": MANDARIN_VOICE, "cmn": MANDARIN_VOICE, "en": ENGLISH_VOICE}
+GENDERS = ("female", "male")
+#: The voice a listener gets before choosing: the one the recogniser understands best
+#: (``make bench``), and the lower one, which listeners who lose high frequencies hear better.
+DEFAULT_GENDER = "male"
 MIN_RATE, MAX_RATE = 80, 450  # espeak-ng's documented words-per-minute range
 
 
@@ -238,7 +242,7 @@ class _WorkerEngine:
         """Jobs waiting for the worker (not counting the one it is running)."""
         return self._waiting
 
-    def voice_for(self, language: str, gender: str = "female") -> str:
+    def voice_for(self, language: str, gender: str = DEFAULT_GENDER) -> str:
         return voice_for(language)
 
     def start(self) -> None:
@@ -382,7 +386,6 @@ class Pyttsx3Engine(_WorkerEngine):
 #: 女声 / 男声 -> Kokoro voice, chosen by the recogniser's CER on report sentences
 #: (``make bench``); the male voice is the lower one.
 KOKORO_DEFAULT_VOICES = {"female": "zf_xiaobei", "male": "zm_yunjian"}
-GENDERS = ("female", "male")
 _KOKORO_PACKAGES = ("numpy", "onnxruntime", "misaki", "jieba", "pypinyin", "cn2an")
 
 
@@ -428,8 +431,8 @@ class KokoroEngine(_WorkerEngine):
             and all(importlib.util.find_spec(p) is not None for p in _KOKORO_PACKAGES)
         )
 
-    def voice_for(self, language: str, gender: str = "female") -> str:
-        return self.voices.get(gender, self.voices["female"])
+    def voice_for(self, language: str, gender: str = DEFAULT_GENDER) -> str:
+        return self.voices.get(gender, self.voices[DEFAULT_GENDER])
 
 
 def _dist(name: str) -> str | None:
@@ -470,7 +473,7 @@ class AutoEngine:
     def engine_for(self, voice: str) -> SpeechEngine:
         return self.kokoro if self.kokoro is not None and is_kokoro_voice(voice) else self.espeak
 
-    def voice_for(self, language: str, gender: str = "female") -> str:
+    def voice_for(self, language: str, gender: str = DEFAULT_GENDER) -> str:
         primary = language.strip().lower().replace("_", "-").split("-")[0]
         if self.kokoro is not None and primary in ("zh", "cmn", ""):
             return self.kokoro.voice_for(language, gender)
@@ -485,7 +488,7 @@ class AutoEngine:
         self.espeak.close()
 
 
-def choose_voice(engine: SpeechEngine, language: str, gender: str = "female") -> str:
+def choose_voice(engine: SpeechEngine, language: str, gender: str = DEFAULT_GENDER) -> str:
     """The engine's voice for a language and 女声/男声 (engines without a choice: eSpeak's)."""
     pick = getattr(engine, "voice_for", None)
     return str(pick(language, gender)) if pick is not None else voice_for(language)

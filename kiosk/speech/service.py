@@ -32,6 +32,7 @@ import anyio
 from kiosk.content.model import Report
 from kiosk.speech import normalize as normalize_module
 from kiosk.speech.engine import (
+    DEFAULT_GENDER,
     GENDERS,
     SpeechBusy,
     SpeechEngine,
@@ -94,9 +95,9 @@ class SpeechService:
 
     # -- what to say -----------------------------------------------------------------
 
-    def voice(self, language: str, gender: str = "female") -> str:
+    def voice(self, language: str, gender: str = DEFAULT_GENDER) -> str:
         """The voice that reads this language in 女声 (female) or 男声 (male)."""
-        return choose_voice(self.engine, language, gender if gender in GENDERS else "female")
+        return choose_voice(self.engine, language, gender if gender in GENDERS else DEFAULT_GENDER)
 
     @property
     def fallback_reason(self) -> str | None:
@@ -104,7 +105,7 @@ class SpeechService:
         return getattr(self.engine, "fallback_reason", None)
 
     def utterances(
-        self, report: Report, speed: str = "normal", gender: str = "female"
+        self, report: Report, speed: str = "normal", gender: str = DEFAULT_GENDER
     ) -> list[Utterance]:
         """The report's sentences in reading order, ready to synthesise (memoised)."""
         cache_key = (id(report), speed, gender)
@@ -125,7 +126,7 @@ class SpeechService:
         return plan
 
     def utterance(
-        self, report: Report, sentence_id: str, speed: str, gender: str = "female"
+        self, report: Report, sentence_id: str, speed: str, gender: str = DEFAULT_GENDER
     ) -> Utterance | None:
         return next(
             (u for u in self.utterances(report, speed, gender) if u.sentence_id == sentence_id),
@@ -133,7 +134,7 @@ class SpeechService:
         )
 
     def adhoc(
-        self, text: str, language: str, speed: str = "normal", gender: str = "female"
+        self, text: str, language: str, speed: str = "normal", gender: str = DEFAULT_GENDER
     ) -> Utterance:
         """An utterance for text from a host page (the toolbar's /api/speak): the
         caller has validated and limited it; it is normalised like report text."""

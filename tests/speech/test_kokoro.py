@@ -19,6 +19,7 @@ from kiosk.app import create_app
 from kiosk.content.parse import parse_report
 from kiosk.settings import Settings
 from kiosk.speech.engine import (
+    DEFAULT_GENDER,
     KOKORO_DEFAULT_VOICES,
     KokoroEngine,
     Pyttsx3Engine,
@@ -90,12 +91,16 @@ def test_speed_is_the_engines_own(kokoro: KokoroEngine, tmp_path: Path) -> None:
 def test_auto_picks_kokoro_for_chinese_and_espeak_for_english(settings: Settings) -> None:
     app = create_app(_settings(settings, speech_engine="auto", models_dir=str(MODELS)))
     with TestClient(app) as client:
-        female = client.get(f"/reports/{SLUG}/speech.json").json()
+        default = client.get(f"/reports/{SLUG}/speech.json").json()
+        female = client.get(f"/reports/{SLUG}/speech.json?voice=female").json()
         male = client.get(f"/reports/{SLUG}/speech.json?voice=male").json()
         health = client.get("/-/health").json()["speech"]
     assert (female["speaker"], female["voice"]) == ("kokoro", KOKORO_DEFAULT_VOICES["female"])
     assert (male["speaker"], male["voice"]) == ("kokoro", KOKORO_DEFAULT_VOICES["male"])
-    assert male["sentences"][0]["audio"]["mp3"].endswith("&voice=male")
+    assert default["voice"] == KOKORO_DEFAULT_VOICES[DEFAULT_GENDER]
+    other = "female" if DEFAULT_GENDER == "male" else "male"
+    chosen = {"female": female, "male": male}[other]
+    assert chosen["sentences"][0]["audio"]["mp3"].endswith(f"&voice={other}")  # in the URL
     assert female["sentences"][0]["audio"]["wav"] != male["sentences"][0]["audio"]["wav"]
     assert health["fallback"] is None and health["voices"]["male"] == "zm_yunjian"
     assert app.state.speech.voice("en", "male") == "gmw/en"

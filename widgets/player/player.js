@@ -39,6 +39,9 @@
       say(labels.loading || "");
       // speech-<speed>.json: a plain file name, so static exports serve it too.
       var url = ($root.getAttribute("data-speech") || "").replace(/speech\.json$/, "speech-" + speed + ".json");
+      // 女声/男声 from the reading settings (static exports have the default voice only).
+      var voice = $root.getAttribute("data-voice");
+      if (voice) url += "?voice=" + encodeURIComponent(voice);
       return fetch(url)
         .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
         .then(function (data) {
