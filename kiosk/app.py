@@ -135,9 +135,9 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
         log.warning("speech: %s; reading with eSpeak NG", speech.fallback_reason)
     for report in list(store.library.reports.values()):
         for utt in speech.utterances(report):
-            if speech.cached(utt) is None:
+            if speech.cached(utt, "mp3") is None:
                 try:
-                    await speech.ensure(utt)
+                    await speech.ensure(utt, "mp3")  # what the players fetch
                     made += 1
                 except SpeechError as exc:  # one bad sentence must not stop the rest
                     failed += 1

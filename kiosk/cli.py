@@ -68,12 +68,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    """Pre-generate every report's audio, with a progress bar and a summary."""
+    """Pre-generate every report's audio, with progress, ETA and a summary.
+
+    Resumable: audio is cached under a content key and written atomically, so a build
+    that was stopped continues where it was when run again."""
     import time
 
     from kiosk.app import make_speech
     from kiosk.content.library import load_library
-    from kiosk.speech.engine import SpeechError, wav_duration
+    from kiosk.speech.engine import DEFAULT_GENDER, GENDERS, SpeechError, wav_duration
     from kiosk.speech.service import SPEEDS
 
     settings = Settings({"content_dir": args.content})
@@ -82,31 +85,59 @@ def _build(args: argparse.Namespace) -> int:
     if not speech.available():
         print("kiosk build: the speech engine is unavailable (install espeak-ng)", file=sys.stderr)
         return 1
+    if speech.fallback_reason:
+        print(f"kiosk build: reading with eSpeak NG: {speech.fallback_reason}", file=sys.stderr)
     speeds = list(SPEEDS) if args.all_speeds else ["normal"]
-    jobs = [u for r in library.newest_first() for s in speeds for u in speech.utterances(r, s)]
+    genders = list(GENDERS) if args.all_voices else [DEFAULT_GENDER]
+    jobs = [
+        u
+        for r in library.newest_first()
+        for s in speeds
+        for g in genders
+        for u in speech.utterances(r, s, g)
+    ]
+    todo = [u for u in jobs if speech.cached(u, "mp3") is None]
+    print(
+        f"{len(jobs)} sentences, {len(jobs) - len(todo)} already built, {len(todo)} to make "
+        f"({speech.version})",
+        file=sys.stderr,
+    )
     started = time.monotonic()
-    seconds = 0.0
-    size = 0
+    made_chars = 0
     failed = 0
+    left_chars = sum(len(u.spoken) for u in todo)
     try:
-        for n, utt in enumerate(jobs, start=1):
+        for n, utt in enumerate(todo, start=1):
             try:
-                for fmt in ("wav", "mp3"):
-                    path = speech.synthesize(utt, fmt)
-                    size += path.stat().st_size
-                seconds += wav_duration(speech.path(utt, "wav"))
+                speech.synthesize(utt, "mp3")
             except SpeechError as exc:
                 failed += 1
                 print(f"\n{utt.sentence_id}: {exc}", file=sys.stderr)
-            done = int(30 * n / len(jobs))
-            print(f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(jobs)}", end="", file=sys.stderr)
+            made_chars += len(utt.spoken)
+            left_chars -= len(utt.spoken)
+            took = time.monotonic() - started
+            eta = took / made_chars * left_chars if made_chars else 0.0
+            done = int(30 * n / len(todo))
+            print(
+                f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(todo)}, "
+                f"{took:.0f} s, ETA {eta // 60:.0f} min {eta % 60:02.0f} s   ",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+        seconds = size = 0.0
+        for utt in jobs:
+            mp3, wav = speech.cached(utt, "mp3"), speech.cached(utt, "wav")
+            if mp3 is not None and wav is not None:
+                size += mp3.stat().st_size
+                seconds += wav_duration(wav)
     finally:
         speech.close()
     print(file=sys.stderr)
     took = time.monotonic() - started
     print(
         f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
-        f"{size / 1e6:.1f} MB (WAV + MP3), {took:.1f} s" + (f", {failed} failed" if failed else "")
+        f"{size / 1e6:.1f} MB of MP3, {took:.1f} s" + (f", {failed} failed" if failed else "")
     )
     return 1 if failed else 0
 
@@ -208,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="pre-generate the audio of every report")
     build.add_argument("--content", help="folder of reports (KIOSK_CONTENT_DIR)")
     build.add_argument("--all-speeds", action="store_true", help="slow and fast as well as normal")
+    build.add_argument(
+        "--all-voices", action="store_true", help="女声 and 男声, not only the default voice"
+    )
     build.set_defaults(func=_build)
 
     exp = sub.add_parser("export", help="write the reports as a static site (for a CDN)")

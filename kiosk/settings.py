@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "speech_prebuild",
         True,
-        "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
+        "Synthesise the audio of every report in the background after start-up (normal speed, the default voice, MP3 as the players fetch it); a sentence that fails is logged and skipped.",
     ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
     Setting(

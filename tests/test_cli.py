@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,37 @@ def test_every_setting_is_a_serve_flag() -> None:
     assert (args.kiosk_mode, args.port, args.idle_timeout) == ("1", "9001", "30")
     for s in SETTINGS:
         assert hasattr(args, s.name)
+
+
+def test_build_is_resumable_after_a_kill(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {
+        **os.environ,
+        "KIOSK_SPEECH_ENGINE": "pyttsx3",
+        "KIOSK_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    cmd = [sys.executable, "-m", "kiosk.cli", "build", "--content", str(ROOT / "content")]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    audio = tmp_path / "cache" / "audio"
+    while len(list(audio.glob("*/*.mp3"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)  # half-way, the hardest way
+    first.communicate()
+    kept = len(list(audio.glob("*/*.mp3")))
+    assert kept >= 5
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    # It continues: what was made is not made again, and it shows progress with an ETA.
+    built = re.search(r"66 sentences, (\d+) already built, (\d+) to make", again.stderr)
+    assert built is not None, again.stderr
+    assert int(built[1]) >= kept and int(built[1]) + int(built[2]) == 66
+    assert "ETA" in again.stderr
+    assert "66 sentences" in again.stdout and "MB of MP3" in again.stdout
+    last = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert "66 sentences, 66 already built, 0 to make" in last.stderr

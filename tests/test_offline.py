@@ -51,9 +51,9 @@ def test_the_manifest_lists_what_the_kiosk_shows(client: TestClient) -> None:
     assert sum(u.startswith("/assets/bundle/kiosk-") for u in urls) == 2
     speech = client.get(f"/reports/{SLUG}/speech-normal.json").json()
     if data["speech"]:
-        # Exactly the URLs the player asks for: every sentence, normal speed, WAV.
+        # Exactly the URLs the player asks for: every sentence, normal speed, MP3.
         assert [u for u in urls if u.startswith("/audio/")] == [
-            s["audio"]["wav"] for s in speech["sentences"]
+            s["audio"]["mp3"] for s in speech["sentences"]
         ]
 
 

@@ -119,7 +119,7 @@ def test_offline_mode_and_a_stopped_server(browser: Browser, tmp_path: Path) -> 
         audio = [
             u for u in manifest["urls"] if u.startswith("/audio/short-sentences/normal/")
         ]  # 108 + 6 headings
-        assert len(audio) == 114 and all(".wav?v=" in u for u in audio)
+        assert len(audio) == 114 and all(".mp3?v=" in u for u in audio)
 
         # The network goes away: the kiosk opens another report and reads it from the cache.
         page.context.set_offline(True)
