@@ -314,6 +314,7 @@ class _WorkerEngine:
             "path": str(part),
             "timeout": timeout,
         }
+        self._ensure_worker()  # starting the worker is bounded by start_timeout, not timeout
         deadline = time.monotonic() + timeout
         try:
             try:

@@ -148,3 +148,18 @@ def test_a_huge_sentence_is_spoken_in_pieces_without_restarts(tmp_path: Path) ->
         assert not [p for p in wav.parent.iterdir() if p.name.startswith(".")]  # pieces gone
     finally:
         service.close()
+
+
+def test_toolbar_speaks_in_the_readers_voice(settings: Settings) -> None:
+    from kiosk.prefs import COOKIE, Prefs
+
+    app = create_app(_settings(settings, speech_engine="auto", models_dir=str(MODELS)))
+    with TestClient(app) as client:
+        assert client.post("/api/speak", json={"text": "你好", "voice": "robot"}).status_code == 422
+        client.cookies.set(COOKIE, Prefs(voice="female").encode())
+        response = client.post("/api/speak?format=wav", json={"text": "你好。", "lang": "zh-CN"})
+        assert response.status_code == 200, response.text
+        assert response.headers["x-speech-engine"] == "kokoro"
+        assert response.headers["x-speech-voice"] == KOKORO_DEFAULT_VOICES["female"]
+        english = app.state.speech.adhoc("Hello.", "en", "normal", "female")
+        assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
