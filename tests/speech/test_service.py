@@ -87,3 +87,37 @@ def test_no_engine(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-d
     assert s.available() is False
     with pytest.raises(SpeechUnavailable):
         s.synthesize(s.utterances(report)[0])
+
+
+def test_a_damaged_cached_file_is_made_again(service: SpeechService, report) -> None:  # type: ignore[no-untyped-def]
+    utt = service.utterances(report)[3]
+    wav = service.synthesize(utt)
+    mp3 = service.synthesize(utt, "mp3")
+    with open(wav, "r+b") as f:
+        f.truncate(30)  # as a full disk or a killed copy leaves it
+    mp3.write_bytes(b"<html>not audio</html>" * 10)
+    assert service.cached(utt) is None and service.cached(utt, "mp3") is None
+    again = service.synthesize(utt, "mp3")
+    assert again.read_bytes()[:3] != b"<ht" and wav_duration(service.path(utt, "wav")) > 1
+
+
+def test_adhoc_audio_stays_under_its_budget_and_apart(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]
+    s = SpeechService(create_engine("pyttsx3"), tmp_path / "cache", timeout=15, adhoc_budget_mb=0.4)
+    try:
+        kept = s.synthesize(s.utterances(report)[0])  # report audio
+        made = [
+            s.synthesize(s.adhoc(f"第{n}条意见已经办理完毕。", "zh-CN"), "mp3")
+            for n in "一二三四五六"
+        ]
+        adhoc = [p for p in (s.cache_dir / "adhoc").rglob("*.*") if not p.name.startswith(".")]
+        assert sum(p.stat().st_size for p in adhoc) <= 400_000
+        assert made[-1].exists() and not made[0].exists()  # least recently used went first
+        assert kept.exists() and "adhoc" not in kept.parts
+    finally:
+        s.close()
+
+
+def test_adhoc_spoken_length_is_bounded(service: SpeechService) -> None:
+    with pytest.raises(ValueError, match="when spoken"):
+        service.adhoc("1‰" * 250, "zh-CN")  # 500 characters, several times longer spoken
+    assert service.adhoc("今天天气很好。", "zh-CN").spoken
