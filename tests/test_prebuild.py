@@ -13,7 +13,6 @@ from kiosk.speech.engine import EspeakCliEngine, SpeechError
 from kiosk.speech.service import SpeechService
 
 
-
 class _OneBadSentence(EspeakCliEngine):
     """eSpeak NG that fails on one sentence, as a hung or broken engine would."""
 
