@@ -55,6 +55,12 @@ class Prefs:
             classes.append("kiosk-elder")
         return " ".join(classes)
 
+    @property
+    def voice_param(self) -> str:
+        """The voice as URLs carry it: empty for the default voice, so the URLs (and a
+        kiosk's offline copy of them) stay the same as before voices."""
+        return "" if self.voice == DEFAULT_GENDER else self.voice
+
     def encode(self) -> str:
         text = f"{self.size}.{self.scheme}.{self.spacing}.{int(self.elder)}.{self.lang}"
         # The default voice is left out: the cookie reads the same as before voices.

@@ -43,3 +43,8 @@ def test_voice_is_a_preference_and_old_cookies_still_read() -> None:
     # the voice survives 适老版 and a reset of the text settings
     assert female.updated({"elder": "1"}).updated({"elder": "0"}).voice == "female"
     assert female.updated({"reset": "1"}).voice == "female"
+
+
+def test_only_the_other_voice_shows_in_urls() -> None:
+    other = "female" if Prefs().voice == "male" else "male"
+    assert Prefs().voice_param == "" and Prefs(voice=other).voice_param == other
