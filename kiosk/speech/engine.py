@@ -409,7 +409,7 @@ class KokoroEngine(_WorkerEngine):
         model_dir: Path | None,
         voices: dict[str, str] | None = None,
         max_queue: int = 32,
-        start_timeout: float = 60.0,
+        start_timeout: float = 120.0,
     ) -> None:
         super().__init__(max_queue=max_queue, start_timeout=start_timeout)
         self.model_dir = model_dir
