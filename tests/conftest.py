@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,10 @@ from kiosk.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEED_MD = CONTENT / "kundulun-2013-report.md"
+
+# Whatever reads settings from the environment (kiosk export, servers started by tests)
+# speaks with eSpeak NG, which is fast; the natural voice has its own tests.
+os.environ.setdefault("KIOSK_SPEECH_ENGINE", "pyttsx3")
 
 
 @pytest.fixture

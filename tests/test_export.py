@@ -154,6 +154,7 @@ def test_pages_and_audio_are_what_the_server_serves(
             "reload_interval": 0,
             "speech_prebuild": False,
             "rate_limit": "off",
+            "speech_engine": "pyttsx3",  # as the export (tests/conftest.py)
         },
         environ={},
     )
