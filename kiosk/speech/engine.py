@@ -49,9 +49,11 @@ MANDARIN_VOICE = "sit/cmn-latn-pinyin"  # espeak-ng 1.51's "cmn"/"zh" reads many
 ENGLISH_VOICE = "gmw/en"
 _LANGUAGE_VOICES = {"zh": MANDARIN_VOICE, "cmn": MANDARIN_VOICE, "en": ENGLISH_VOICE}
 GENDERS = ("female", "male")
-#: The voice a listener gets before choosing: the one the recogniser understands best
-#: (``make bench``), and the lower one, which listeners who lose high frequencies hear better.
-DEFAULT_GENDER = "male"
+#: The voice a listener gets before choosing: the one the recogniser understood best on
+#: 40 report sentences (``make bench``: zf_xiaobei CER 0.135, zm_yunjian 0.147). The male
+#: voice is the lower one, which the settings help offers to listeners who hear high
+#: sounds less well.
+DEFAULT_GENDER = "female"
 MIN_RATE, MAX_RATE = 80, 450  # espeak-ng's documented words-per-minute range
 
 
@@ -385,7 +387,8 @@ class Pyttsx3Engine(_WorkerEngine):
 # ---------------------------------------------------------------------------- Kokoro
 
 #: 女声 / 男声 -> Kokoro voice, chosen by the recogniser's CER on report sentences
-#: (``make bench``); the male voice is the lower one.
+#: (``make bench``; TECH-NOTES §6 for the voices not measured there); the male voice is
+#: the lower one.
 KOKORO_DEFAULT_VOICES = {"female": "zf_xiaobei", "male": "zm_yunjian"}
 _KOKORO_PACKAGES = ("numpy", "onnxruntime", "misaki", "jieba", "pypinyin", "cn2an")
 
