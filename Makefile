@@ -35,7 +35,7 @@ system-test:
 models-run: $(VENV)/.installed system-run
 	$(BIN)/kiosk models install kokoro || echo "Continuing: reports are read with eSpeak NG until 'kiosk models install kokoro' succeeds."
 
-models-test: $(VENV)/.installed-test system-test models-test
+models-test: $(VENV)/.installed-test system-test
 	$(BIN)/kiosk models install kokoro whisper-base
 
 run: $(VENV)/.installed system-run models-run
