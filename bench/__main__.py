@@ -214,7 +214,7 @@ def qr_section(tmp: Path) -> None:
 
 
 def search_section(tmp: Path) -> None:
-    from kiosk.search.bench import run
+    from bench.search import run
 
     print("search and 智能问答 (1,000 generated reports)")
     figures = run(1000, 200)
@@ -234,7 +234,7 @@ def search_section(tmp: Path) -> None:
 
 
 def widget_section(tmp: Path) -> None:
-    from kiosk.widget_size import budget
+    from bench.widget_size import budget
 
     print("embeddable toolbar")
     b = budget()

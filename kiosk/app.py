@@ -8,7 +8,6 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -24,16 +23,12 @@ from starlette.templating import Jinja2Templates
 from kiosk import bundle, i18n, prefs
 from kiosk.content.library import ContentStore
 from kiosk.limits import RateLimiter, retry_after
+from kiosk.resources import ASSETS, TEMPLATES, WIDGETS
 from kiosk.search.index import SearchIndex
 from kiosk.security import SecurityMiddleware
 from kiosk.settings import Settings
 from kiosk.speech.engine import SpeechError, create_engine
 from kiosk.speech.service import SpeechService
-
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = Path(__file__).parent / "templates"
-WIDGETS = ROOT / "widgets"
-ASSETS = ROOT / "assets"
 
 log = logging.getLogger("kiosk")
 

@@ -1,7 +1,7 @@
-"""One CSS and one JS file for every page, built from assets/ and widgets/.
+"""One CSS and one JS file for every page, built from kiosk/assets/ and kiosk/widgets/.
 
-The kiosk's own styles (``assets/css``) and scripts (``assets/js``) come first,
-then each component's files from ``widgets/<name>/``, in name order. The bundle's
+The kiosk's own styles (``kiosk/assets/css``) and scripts (``kiosk/assets/js``) come first,
+then each component's files from ``kiosk/widgets/<name>/``, in name order. The bundle's
 URL carries a hash of its content, so it is served with an immutable cache
 header and a new version is fetched as soon as any file changes.
 """

@@ -17,7 +17,7 @@ What needs the server — changing reading settings (a POST that sets a cookie),
 智能问答 and search, the QR code that follows the reader (``/qr/<slug>.svg``),
 ``/api/*`` — points to ``--live-url`` when one is given, and otherwise degrades
 (see docs/deploy.md): reading settings then work in the browser
-(``assets/export/static-settings.js``, localStorage), the QR code opens the
+(``kiosk/assets/export/static-settings.js``, localStorage), the QR code opens the
 report at its start, and the rest leads to a page that says the function needs
 the live service.
 
@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from kiosk import handoff
-from kiosk.app import ASSETS
+from kiosk.resources import ASSETS
 from kiosk.settings import SETTINGS, Settings
 from kiosk.speech.service import FORMATS, SPEEDS
 

@@ -20,7 +20,7 @@ on it), the speech engine version (audio), the bundle digests, the templates
 and interface strings, the worker script itself and the settings that change
 pages (kiosk mode, default language).
 
-``assets/js/offline.js`` registers the worker on kiosk pages only (``<html
+``kiosk/assets/js/offline.js`` registers the worker on kiosk pages only (``<html
 class="kiosk-mode">``).
 """
 
@@ -30,7 +30,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -38,11 +37,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kiosk import __version__
-from kiosk.app import ASSETS, TEMPLATES, WIDGETS
 from kiosk.content.library import Library
+from kiosk.resources import ASSETS, LOCALE, SERVICE_WORKER, TEMPLATES, WIDGETS
 from kiosk.speech.service import SpeechService
 
-WORKER_SOURCE = Path(__file__).parent / "static" / "sw.js"
 VERSION_PLACEHOLDER = "__KIOSK_OFFLINE_VERSION__"
 MANIFEST_PATH = "/-/offline-manifest.json"
 #: The speed whose audio kiosks keep (the player starts at 中, normal).
@@ -60,7 +58,7 @@ class Manifest:
 
 @cache
 def worker_source() -> str:
-    return WORKER_SOURCE.read_text(encoding="utf-8")
+    return SERVICE_WORKER.read_text(encoding="utf-8")
 
 
 @cache
@@ -68,9 +66,8 @@ def _code_digest() -> str:
     """What changes pages without changing the content: templates, component
     markup, interface strings and the worker itself (read once: deploys restart)."""
     h = hashlib.sha256(__version__.encode())
-    locale = Path(__file__).parent / "locale"
     files = sorted(
-        [*TEMPLATES.glob("*.html"), *WIDGETS.glob("*/*.html"), *locale.glob("*/LC_MESSAGES/*")]
+        [*TEMPLATES.glob("*.html"), *WIDGETS.glob("*/*.html"), *LOCALE.glob("*/LC_MESSAGES/*")]
     )
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -6,7 +6,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kiosk import bundle, offline, qr_views, views, widget_views
-from kiosk.app import ASSETS
+from kiosk.resources import ASSETS
 from kiosk.search import views as search_views
 
 

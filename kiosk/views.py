@@ -15,12 +15,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from kiosk import __version__, prefs
-from kiosk.app import WIDGETS, is_kiosk, local_url, rate_limited, reader_prefs, template
+from kiosk.app import is_kiosk, local_url, rate_limited, reader_prefs, template
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext
 from kiosk.qr_views import handoff_qr
+from kiosk.resources import WIDGETS
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
@@ -186,7 +187,7 @@ async def help_page(request: Request) -> Response:
 
 
 def _examples() -> list[dict[str, Any]]:
-    """Every component's named examples, from widgets/<name>/examples.yaml."""
+    """Every component's named examples, from kiosk/widgets/<name>/examples.yaml."""
     out = []
     for path in sorted(Path(WIDGETS).glob("*/examples.yaml")):
         name = path.parent.name

@@ -4,7 +4,7 @@ A portal's webmaster adds one tag::
 
     <script src="https://<our-host>/widget/v1/toolbar.js" defer></script>
 
-- ``/widget/v1/toolbar.js`` (:func:`toolbar_js`): ``widgets/toolbar/toolbar.js``
+- ``/widget/v1/toolbar.js`` (:func:`toolbar_js`): ``kiosk/widgets/toolbar/toolbar.js``
   with ``toolbar.css`` inlined (the toolbar puts it into its shadow root),
   comment lines and indentation dropped and every non-ASCII character escaped,
   so the file works on GBK-encoded host pages too. ``/widget/v1/toolbar.css``
@@ -53,8 +53,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kiosk import qr
-from kiosk.app import WIDGETS, template
+from kiosk.app import template
 from kiosk.limits import RateLimiter, retry_after
+from kiosk.resources import WIDGETS
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
@@ -526,7 +527,7 @@ DEMO_PHOTO = _svg_data_url(
 
 
 def toolbar_examples() -> list[dict[str, Any]]:
-    """The named embeddings in ``widgets/toolbar/examples.yaml``."""
+    """The named embeddings in ``kiosk/widgets/toolbar/examples.yaml``."""
     path = TOOLBAR / "examples.yaml"
     return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
 

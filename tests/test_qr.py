@@ -18,11 +18,12 @@ from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
 from kiosk import bundle
-from kiosk.app import ASSETS, WIDGETS, make_templates
+from kiosk.app import make_templates
 from kiosk.content.library import load_file, load_library
 from kiosk.handoff import display_url, encode, handoff_url, resolve
 from kiosk.prefs import Prefs
 from kiosk.qr import QrImage, _qrcode, is_allowed, qr_svg, qr_version
+from kiosk.resources import ASSETS, WIDGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "content").glob("*.md")) + sorted(

@@ -16,7 +16,8 @@ import yaml
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from kiosk import widget_size, widget_views
+from bench import widget_size
+from kiosk import widget_views
 from kiosk.app import create_app
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.settings import Settings

@@ -11,7 +11,7 @@ the report, its year and language, to restrict a query to some reports) and
 
 Why jieba tokens and not the trigram tokenizer
 ----------------------------------------------
-Measured with :func:`kiosk.search.bench.compare_tokenizers` (SQLite 3.40.1,
+Measured with :func:`bench.search.compare_tokenizers` (SQLite 3.40.1,
 this 2-CPU machine, under varying load — ranges over three runs). Recall is
 for 12 one- and two-character queries (公开, 网, 热线, 收费, 诉讼, 费, 申请,
 问题, 电话, 信箱, 率, 条) against a plain substring scan; latency is fetching
@@ -45,7 +45,7 @@ index speed (:func:`substring_matches`). Its cost is a bigger file (≈ 90 MB fo
 The p95 column is ranking every match of a very common word (公开 is in 46,000
 of the 66,000 sentences); :mod:`kiosk.search.query` therefore lets BM25 rank at
 most :data:`COMMON_ROWS` rows, which brings search to p50/p95 ≈ 4–7 / 10–18 ms
-and ask to ≈ 5–15 / 13–46 ms on the 1,000 reports (``kiosk.search.bench``).
+and ask to ≈ 5–15 / 13–46 ms on the 1,000 reports (``bench.search``).
 
 Updates and readers
 -------------------

@@ -45,7 +45,7 @@ from tests.browser.conftest import (
 DESKTOP = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
 TB = "#kiosk-a11y-root"  # Playwright's CSS selectors pierce the open shadow root
-SCHEMES = {  # background, text, links: the kiosk's colours (assets/css/kiosk.css)
+SCHEMES = {  # background, text, links: the kiosk's colours (kiosk/assets/css/kiosk.css)
     "dark": ("rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"),
     "light": ("rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 204)"),
     "blue": ("rgb(0, 43, 128)", "rgb(255, 255, 0)", "rgb(255, 255, 255)"),

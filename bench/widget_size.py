@@ -32,6 +32,6 @@ def budget() -> dict[str, int | bool]:
     }
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m kiosk.widget_size`
+if __name__ == "__main__":  # pragma: no cover - `python -m bench.widget_size`
     for key, value in budget().items():
         print(f"{key:>20}  {value}")

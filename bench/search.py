@@ -1,4 +1,4 @@
-"""Search benchmarks on a synthetic library: ``python -m kiosk.search.bench [N]``.
+"""Search benchmarks on a synthetic library: ``python -m bench.search [N]``.
 
 :func:`synthetic_library` makes N reports (default 1,000) at run time from the
 bundled report: each gets its own place name, a year (2000–2023) and varied
@@ -23,15 +23,15 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+from bench.evaluate import evaluate
 from kiosk.content.library import Library, load_library
 from kiosk.content.parse import parse_report
 from kiosk.search._text import _tokens_cached, cjk_chars, cjk_phrase, normalize, tokens
 from kiosk.search.ask import ask
-from kiosk.search.evaluate import evaluate
 from kiosk.search.index import SearchIndex
 from kiosk.search.query import search
 
-SEED = Path(__file__).resolve().parent.parent.parent / "content" / "kundulun-2013-report.md"
+SEED = Path(__file__).resolve().parent.parent / "content" / "kundulun-2013-report.md"
 _FIRST = "东西南北青红白金银玉龙凤安平长永新和泰宁丰富嘉德兴福康乐华盛明清星云松柏桃梅兰竹"
 _SECOND = "山河湖林城桥川江海州原阳溪峰岭坪湾港谷田洲沙塘岗坡源泉门台关堡庄营屯集店"
 _NUMBER = re.compile(r"(?<![\d.])(\d+)(?![\d.])(%?)")

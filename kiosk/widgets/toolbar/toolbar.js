@@ -16,7 +16,7 @@
  * data-kiosk-a11y-reading attribute on the element being read, removed after.
  * Everything it loads comes from the server the script came from.
  * The interface strings are built in (zh-CN and en): a third-party widget
- * cannot use the kiosk's gettext catalogs. See widgets/toolbar/README.md.
+ * cannot use the kiosk's gettext catalogs. See kiosk/widgets/toolbar/README.md.
  */
 (function () {
   "use strict";
@@ -38,7 +38,7 @@
   var TEXTS = [100, 125, 150, 175, 200];
   var SPEEDS = ["slow", "normal", "fast"];
   var RATES = { slow: 0.8, normal: 1, fast: 1.3 };
-  /** background, text, links, reading highlight, outline: the kiosk's own schemes (assets/css/kiosk.css). */
+  /** background, text, links, reading highlight, outline: the kiosk's own schemes (kiosk/assets/css/kiosk.css). */
   var SCHEMES = {
     dark: ["#000000", "#ffffff", "#ffff00", "#333300", "#00e5ff"],
     light: ["#ffffff", "#000000", "#0000cc", "#ffff80", "#0000cc"],
