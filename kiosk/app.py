@@ -21,12 +21,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from kiosk import bundle, i18n, prefs
+from kiosk.config import Settings
 from kiosk.content.library import ContentStore
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.resources import ASSETS, TEMPLATES, WIDGETS
 from kiosk.search.index import SearchIndex
 from kiosk.security import SecurityMiddleware
-from kiosk.settings import Settings
 from kiosk.speech.engine import SpeechError, create_engine
 from kiosk.speech.service import SpeechService
 
@@ -165,7 +165,7 @@ async def _watch_content(store: ContentStore, interval: float) -> None:
 def create_app(settings: Settings | None = None) -> Starlette:
     from kiosk.routes import routes  # the route table imports the views
 
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     store = ContentStore(settings.content_path, settings.max_content_bytes)
     speech = make_speech(settings)
     search = SearchIndex(settings.cache_path)

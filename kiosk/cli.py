@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.settings import SETTINGS, Settings, SettingsError
+from kiosk.config import SETTINGS, Settings, SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -18,7 +18,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     overrides = {s.name: getattr(args, s.name) for s in SETTINGS}
     overrides["content_dir"] = args.content or overrides["content_dir"]
-    settings = Settings(overrides)
+    settings = Settings.from_env(**overrides)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
@@ -55,7 +55,7 @@ def _import(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from kiosk.content.library import check
 
-    settings = Settings({"content_dir": args.path})
+    settings = Settings.from_env(content_dir=args.path)
     paths = [Path(p) for p in (args.paths or [settings.content_dir])]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -76,7 +76,7 @@ def _build(args: argparse.Namespace) -> int:
     from kiosk.speech.engine import SpeechError, wav_duration
     from kiosk.speech.service import SPEEDS
 
-    settings = Settings({"content_dir": args.content})
+    settings = Settings.from_env(content_dir=args.content)
     library = load_library(settings.content_path, settings.max_content_bytes)
     speech = make_speech(settings)
     if not speech.available():
@@ -118,7 +118,7 @@ def _export(args: argparse.Namespace) -> int:
 
     options = ExportOptions(
         out=Path(args.dir),
-        base_url=args.base_url or Settings().public_base_url,
+        base_url=args.base_url or Settings.from_env().public_base_url,
         live_url=args.live_url or "",
         kiosk=args.kiosk,
         speeds=tuple(SPEEDS) if args.speeds == "all" else ("normal",),
@@ -137,7 +137,7 @@ def _export(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
 
-    settings = Settings({"content_dir": args.content})
+    settings = Settings.from_env(content_dir=args.content)
     library = load_library(settings.content_path, settings.max_content_bytes)
     for report in library.newest_first():
         m = report.meta
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the kiosk")
     serve.add_argument("--content", help="folder of reports (same as --content-dir)")
     for s in SETTINGS:  # every setting is a flag too: --name-with-dashes VALUE
-        flag = isinstance(s.default, bool)  # --kiosk-mode alone means on
+        flag = s.type is bool  # --kiosk-mode alone means on
         serve.add_argument(
             "--" + s.name.replace("_", "-"),
             dest=s.name,

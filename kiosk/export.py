@@ -47,8 +47,8 @@ from urllib.parse import urlsplit
 import anyio
 
 from kiosk import handoff
+from kiosk.config import Settings
 from kiosk.resources import ASSETS
-from kiosk.settings import SETTINGS, Settings
 from kiosk.speech.service import FORMATS, SPEEDS
 
 #: Paths that only a running server can answer.
@@ -606,19 +606,15 @@ def _unavailable_page(prefix: str, css: str, live: str) -> bytes:
 
 
 def _settings(options: ExportOptions) -> Settings:
-    values: dict[str, Any] = {
-        "kiosk_mode": options.kiosk,
-        "public_base_url": options.base_url,
-        "reload_interval": 0,
-        "speech_prebuild": False,
-    }
-    if "rate_limit" in {s.name for s in SETTINGS}:
-        values["rate_limit"] = "off"  # the export is one client asking for everything
-    if options.content_dir:
-        values["content_dir"] = options.content_dir
-    if options.cache_dir:
-        values["cache_dir"] = options.cache_dir
-    return Settings(values)
+    return Settings.from_env(
+        kiosk_mode=options.kiosk,
+        public_base_url=options.base_url,
+        reload_interval=0,
+        speech_prebuild=False,
+        rate_limit="off",  # the export is one client asking for everything
+        content_dir=options.content_dir or None,
+        cache_dir=options.cache_dir or None,
+    )
 
 
 def _stage_for(out: Path) -> Path:

@@ -30,13 +30,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kiosk import __version__
+from kiosk.bundle import Bundle
+from kiosk.config import Settings
 from kiosk.content.library import Library
 from kiosk.resources import ASSETS, LOCALE, SERVICE_WORKER, TEMPLATES, WIDGETS
 from kiosk.speech.service import SpeechService
@@ -91,7 +92,7 @@ def _vendor_urls() -> list[str]:
 
 
 def build_manifest(
-    library: Library, speech: SpeechService, bundles: dict[str, Any], settings: Any
+    library: Library, speech: SpeechService, bundles: dict[str, Bundle], settings: Settings
 ) -> Manifest:
     """Every URL the kiosk needs offline, and the content version."""
     speak = speech.available()

@@ -54,6 +54,7 @@ from starlette.routing import BaseRoute, Route
 
 from kiosk import qr
 from kiosk.app import template
+from kiosk.config import Settings
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.resources import WIDGETS
 from kiosk.speech.engine import SpeechBusy, SpeechError
@@ -194,10 +195,6 @@ async def toolbar_css(request: Request) -> Response:
 # -- origins and CORS ------------------------------------------------------------------
 
 
-def _setting(request: Request, name: str, default: Any) -> Any:
-    return getattr(request.app.state.settings, name, default)
-
-
 def origin_of(url: str) -> str | None:
     """``scheme://host[:port]`` of an http(s) URL, normalised as browsers send ``Origin``."""
     try:
@@ -216,10 +213,11 @@ def origin_of(url: str) -> str | None:
 
 def allowed_origins(request: Request) -> frozenset[str]:
     """The ``widget_allowed_origins`` setting, our own origin and ``public_base_url``'s."""
-    raw = str(_setting(request, "widget_allowed_origins", "") or "")
+    settings: Settings = request.app.state.settings
+    raw = settings.widget_allowed_origins
     found = {origin_of(item) for item in re.split(r"[\s,]+", raw) if item and item != "*"}
     found.add(origin_of(str(request.base_url)))
-    found.add(origin_of(str(_setting(request, "public_base_url", "") or "")))
+    found.add(origin_of(settings.public_base_url))
     return frozenset(o for o in found if o)
 
 
@@ -290,7 +288,8 @@ def _limiter(request: Request, kind: str) -> RateLimiter | None:
     state = request.app.state
     limiters: dict[str, RateLimiter | None] | None = getattr(state, "widget_limiters", None)
     if limiters is None:
-        spec = str(_setting(request, "speak_rate_limit", DEFAULT_RATE_LIMIT))
+        settings: Settings = request.app.state.settings
+        spec = settings.speak_rate_limit
         try:
             speak_limit = RateLimiter.from_setting(spec, burst=10)
         except ValueError:

@@ -9,7 +9,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
 
 SLUG = "kundulun-2013-report"
 

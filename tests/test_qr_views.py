@@ -13,11 +13,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from kiosk.config import Settings
 from kiosk.content.library import ContentStore
 from kiosk.handoff import Handoff, encode, handoff_url, resolve
 from kiosk.prefs import COOKIE, Prefs
 from kiosk.qr_views import LINK_HEADER, handoff_qr, handoff_redirect, report_qr_svg
-from kiosk.settings import Settings
 from tests.test_qr import decode_svg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,15 +41,15 @@ def make_app(content: Path, tmp: Path, public_base_url: str = BASE) -> Starlette
             Route("/card", card),
         ]
     )
-    app.state.settings = Settings(
-        {
+    app.state.settings = Settings.from_env(
+        {},
+        **{
             "content_dir": str(content),
             "cache_dir": str(tmp / "cache"),
             "public_base_url": public_base_url,
             "reload_interval": 0,
             "speech_prebuild": False,
         },
-        environ={},
     )
     app.state.store = ContentStore(content, app.state.settings.max_content_bytes)
     return app

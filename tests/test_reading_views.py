@@ -9,16 +9,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
+from kiosk.config import Settings
 from kiosk.prefs import COOKIE
-from kiosk.settings import Settings
 
 SLUG = "kundulun-2013-report"
 
 
 @pytest.fixture
 def kiosk_client(settings: Settings) -> Iterator[TestClient]:
-    kiosk = Settings(
-        {**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}, environ={}
+    kiosk = Settings.from_env(
+        {}, **{**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}
     )
     with TestClient(create_app(kiosk)) as c:
         yield c

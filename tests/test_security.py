@@ -88,10 +88,10 @@ def test_hostile_report_content_is_never_markup(client: TestClient, content_dir)
 
 def test_expensive_routes_are_rate_limited(settings) -> None:  # type: ignore[no-untyped-def]
     from kiosk.app import create_app
-    from kiosk.settings import Settings
+    from kiosk.config import Settings
 
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    with TestClient(create_app(Settings({**values, "rate_limit": "3/60/3"}, environ={}))) as c:
+    with TestClient(create_app(Settings.from_env({}, **{**values, "rate_limit": "3/60/3"}))) as c:
         codes = [c.get("/ask.json", params={"q": "热线"}).status_code for _ in range(5)]
         assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
         refused = c.get("/search.json", params={"q": "公开"})

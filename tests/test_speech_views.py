@@ -10,14 +10,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
 
 SLUG = "kundulun-2013-report"
 
 
 def _settings(settings: Settings, **extra: object) -> Settings:
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    return Settings({**values, **extra}, environ={})
+    return Settings.from_env({}, **{**values, **extra})
 
 
 @pytest.fixture

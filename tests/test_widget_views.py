@@ -19,9 +19,8 @@ from starlette.testclient import TestClient
 from bench import widget_size
 from kiosk import widget_views
 from kiosk.app import create_app
+from kiosk.config import Settings
 from kiosk.limits import RateLimiter, retry_after
-from kiosk.settings import Settings
-from tests.browser._toolbar_app import with_toolbar
 from tests.test_qr import decode_svg
 
 PORTAL = "https://portal.example.gov.cn"
@@ -32,7 +31,7 @@ OWN = "http://testserver"
 def _app(settings: Settings, **values: str) -> Starlette:
     values.setdefault("widget_allowed_origins", f"{PORTAL}, http://localhost:8080/ , *")
     values.setdefault("speak_rate_limit", "1000/60")
-    return with_toolbar(create_app(settings), **values)
+    return create_app(settings.replace(**values))
 
 
 @pytest.fixture
@@ -193,7 +192,7 @@ def test_speak_is_post_only(api: TestClient) -> None:
 
 def test_speak_without_an_engine_is_503(settings: Settings) -> None:
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    mute = Settings({**values, "speech_engine": "none"}, environ={})
+    mute = Settings.from_env({}, **{**values, "speech_engine": "none"})
     with TestClient(_app(mute)) as client:
         response = client.post("/api/speak", json={"text": SHORT})
     assert response.status_code == 503

@@ -141,7 +141,7 @@ def portal() -> Iterator[_Portal]:
 
 
 def _start(tmp: Path, allowed: str) -> Server:
-    """A server whose app has the toolbar's routes (tests/browser/_toolbar_app.py)."""
+    """A kiosk server (its settings from the environment) whose API allows ``allowed``."""
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
     port = _free_port()
@@ -154,7 +154,7 @@ def _start(tmp: Path, allowed: str) -> Server:
         "KIOSK_WIDGET_ALLOWED_ORIGINS": allowed,
         "KIOSK_SPEAK_RATE_LIMIT": "600/60/60",
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "tests.browser._toolbar_app:create"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "kiosk.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(
         command, env=environ, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
 
 
 @pytest.fixture
