@@ -7,7 +7,7 @@ escaped).
 
 from __future__ import annotations
 
-from kiosk.widget_views import (
+from kiosk.toolbar import (
     BUDGET_GZIP_BYTES,
     TOOLBAR,
     build_toolbar_js,

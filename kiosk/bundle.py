@@ -12,9 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 
 @dataclass(frozen=True)
 class Bundle:
@@ -36,18 +33,3 @@ def build(kind: str, assets: Path, widgets: Path) -> Bundle:
     ]
     body = "\n".join(parts).encode("utf-8")
     return Bundle(kind, body, hashlib.sha256(body).hexdigest()[:12])
-
-
-MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
-
-
-async def serve(request: Request) -> Response:
-    bundles: dict[str, Bundle] = request.app.state.bundles
-    bundle = bundles.get(request.path_params["kind"])
-    if bundle is None or request.path_params["digest"] != bundle.digest:
-        return Response("Not Found", 404, media_type="text/plain")
-    return Response(
-        bundle.body,
-        media_type=MEDIA_TYPES[bundle.kind],
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
-    )

@@ -12,9 +12,10 @@ from kiosk.config import SETTINGS, Settings, SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import uvicorn  # the commands import what they use: `kiosk check` starts fast
 
-    from kiosk.app import create_app
+    from kiosk.web.app import create_app
+    from kiosk.web.deps import services_of
 
     overrides = {s.name: getattr(args, s.name) for s in SETTINGS}
     overrides["content_dir"] = args.content or overrides["content_dir"]
@@ -23,7 +24,7 @@ def _serve(args: argparse.Namespace) -> int:
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     app = create_app(settings)
-    store = app.state.store
+    store = services_of(app).store
     print(
         f"Serving {len(store.library.reports)} reports from {settings.content_dir} "
         f"at http://{settings.host}:{settings.port}"
@@ -71,8 +72,8 @@ def _build(args: argparse.Namespace) -> int:
     """Pre-generate every report's audio, with a progress bar and a summary."""
     import time
 
-    from kiosk.app import make_speech
     from kiosk.content.library import load_library
+    from kiosk.services import make_speech
     from kiosk.speech.engine import SpeechError, wav_duration
     from kiosk.speech.service import SPEEDS
 

@@ -50,6 +50,8 @@ from kiosk import handoff
 from kiosk.config import Settings
 from kiosk.resources import ASSETS
 from kiosk.speech.service import FORMATS, SPEEDS
+from kiosk.web.app import create_app
+from kiosk.web.deps import services_of
 
 #: Paths that only a running server can answer.
 LIVE_ONLY_PATHS = frozenset({"/ask", "/ask.json", "/search", "/search.json"})
@@ -472,7 +474,7 @@ class _Exporter:
         self.result.reports += 1
 
     async def assets(self) -> None:
-        for bundle in self.app.state.bundles.values():
+        for bundle in services_of(self.app).bundles.values():
             await self.copy(bundle.url, "asset")
         for path in sorted(ASSETS.rglob("*")):
             rel = path.relative_to(ASSETS).as_posix()
@@ -505,9 +507,9 @@ class _Exporter:
 
     def handoff_pages(self) -> None:
         """``R/<CODE>/index.html`` for every code on the exported pages."""
-        library = self.app.state.store.library
+        library = services_of(self.app).store.library
         prefix = self.rewriter.prefix
-        css = self.app.state.bundles["css"].url
+        css = services_of(self.app).bundles["css"].url
         for code in sorted(self.codes):
             found = handoff.resolve(code, library)
             if found is None:
@@ -523,7 +525,7 @@ class _Exporter:
 
     def extras(self) -> None:
         prefix = self.rewriter.prefix
-        css = prefix + self.app.state.bundles["css"].url
+        css = prefix + services_of(self.app).bundles["css"].url
         self.write("/unavailable/", _unavailable_page(prefix, css, self.rewriter.live), "page")
 
     def marker(self, started: float) -> None:
@@ -543,7 +545,7 @@ class _Exporter:
 
     async def run(self) -> ExportResult:
         started = time.monotonic()
-        library = self.app.state.store.library
+        library = services_of(self.app).store.library
         for slug in sorted(library.reports):
             await self.report(slug)
         for url in ("/", "/library", "/help", "/settings"):
@@ -634,8 +636,6 @@ def export(
     create: Callable[[Settings], Any] | None = None,
 ) -> ExportResult:
     """Write the static site into ``options.out`` (replacing an earlier export there)."""
-    from kiosk.app import create_app
-
     for speed in options.speeds:
         if speed not in SPEEDS:
             raise ExportError(f"unknown speed {speed!r}: one of {', '.join(SPEEDS)}")
@@ -645,9 +645,9 @@ def export(
     _check_target(out)
     settings = _settings(options)
     app = (create or create_app)(settings)
-    library = app.state.store.library
+    library = services_of(app).store.library
     if not library.reports:
-        app.state.speech.close()
+        services_of(app).speech.close()
         raise ExportError(f"no reports in {settings.content_dir}")
     per_report = 4 + 2 * len(options.speeds) + (1 if options.audio else 0)
     sentences = sum(len(r.sentences) for r in library.reports.values())
@@ -679,6 +679,6 @@ def export(
         shutil.rmtree(stage, ignore_errors=True)
         raise
     finally:
-        app.state.speech.close()
+        services_of(app).speech.close()
     result.seconds = time.monotonic() - started
     return result

@@ -48,13 +48,6 @@ def ngettext(language: str, singular: str, plural: str, n: int, **variables: Any
     return text % {"num": n, **variables}
 
 
-def pick_language(*candidates: str | None) -> str:
-    for c in candidates:
-        if c in LANGUAGES:
-            return c
-    return DEFAULT_LANGUAGE
-
-
 @pass_context
 def jinja_gettext(context: Context, message: str) -> str:
     """For Jinja's i18n extension (new style: it applies the variables)."""

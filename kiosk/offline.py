@@ -1,6 +1,6 @@
 """Offline kiosks: a service worker keeps what the kiosk shows, for when the network is down.
 
-Two views (the lead wires them in ``kiosk/routes.py``):
+Two views (:mod:`kiosk.web.views.offline`) serve what this module builds:
 
 - ``/sw.js`` (:func:`service_worker`): the worker script, ``kiosk/static/sw.js``
   with the content version written into it. The browser compares the script
@@ -31,10 +31,6 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-import anyio
-from starlette.requests import Request
-from starlette.responses import Response
-
 from kiosk import __version__
 from kiosk.bundle import Bundle
 from kiosk.config import Settings
@@ -43,11 +39,9 @@ from kiosk.resources import ASSETS, LOCALE, SERVICE_WORKER, TEMPLATES, WIDGETS
 from kiosk.speech.service import SpeechService
 
 VERSION_PLACEHOLDER = "__KIOSK_OFFLINE_VERSION__"
-MANIFEST_PATH = "/-/offline-manifest.json"
 #: The speed whose audio kiosks keep (the player starts at 中, normal).
 OFFLINE_SPEED = "normal"
 OFFLINE_FORMAT = "wav"  # the kiosk player plays WAV (report.html: player(..., format="wav"))
-JS_MEDIA_TYPE = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -124,38 +118,3 @@ def build_manifest(
         separators=(",", ":"),
     ).encode()
     return Manifest(version, urls, body)
-
-
-async def manifest_for(request: Request) -> Manifest:
-    """The manifest of the library being served; rebuilt only when it is replaced
-    (in a thread: hashing a thousand reports takes a moment)."""
-    app = request.app
-    library: Library = app.state.store.library  # one read: a consistent set
-    kept = getattr(app.state, "offline_manifest", None)
-    if kept is not None and kept[0] is library:
-        manifest: Manifest = kept[1]
-        return manifest
-    manifest = await anyio.to_thread.run_sync(
-        build_manifest, library, app.state.speech, app.state.bundles, app.state.settings
-    )
-    app.state.offline_manifest = (library, manifest)
-    return manifest
-
-
-async def service_worker(request: Request) -> Response:
-    """``/sw.js``: the worker, carrying the version of the content it caches."""
-    body = worker_source().replace(VERSION_PLACEHOLDER, (await manifest_for(request)).version)
-    return Response(
-        body,
-        media_type=JS_MEDIA_TYPE,
-        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
-    )
-
-
-async def offline_manifest(request: Request) -> Response:
-    """``/-/offline-manifest.json``: what a kiosk keeps, and its version."""
-    return Response(
-        (await manifest_for(request)).body,
-        media_type="application/json",
-        headers={"Cache-Control": "no-cache"},
-    )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
 from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -13,7 +13,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk import handoff
-from kiosk.app import create_app
 from kiosk.cli import main
 from kiosk.config import Settings
 from kiosk.content.library import load_library
@@ -26,6 +25,7 @@ from kiosk.export import (
     export,
     file_for,
 )
+from kiosk.web.app import create_app
 from tests._export_site import SEED, SHORT, URL_ATTR, audio_cache, build, content_with_fixtures
 
 BASE = "https://cdn.example.gov.cn/kiosk"

@@ -74,6 +74,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.caching import ByteCache
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.search._rows import (
@@ -116,7 +117,8 @@ class SearchIndex:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._cache: dict[str, Any] = {}
+        #: memo() values, each in a 1-tuple (a value may be None).
+        self._cache: ByteCache[tuple[Any]] = ByteCache(16 * 1024 * 1024, name="search")
         self._cache_version = -1
         self._memory: sqlite3.Connection | None = None
         self._writer_conn: sqlite3.Connection | None = None
@@ -328,13 +330,15 @@ class SearchIndex:
         computed while a sync committed is not kept: it may come from the older snapshot."""
         version = self.version
         if self._cache_version != version:
-            self._cache, self._cache_version = {}, version
-        cache = self._cache
-        if key in cache:
-            return cache[key]
+            self._cache.clear()
+            self._cache_version = version
+        found = self._cache.get(key)
+        if found is not None:
+            kept: T = found[0]
+            return kept
         value = compute()
         if self.version == version:
-            cache[key] = value
+            self._cache.put(key, (value,))
         return value
 
     def reports(self) -> dict[str, ReportInfo]:

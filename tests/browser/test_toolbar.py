@@ -31,7 +31,7 @@ from playwright.sync_api import Browser, Page
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
-from kiosk.widget_views import pinyin_items
+from kiosk.toolbar import pinyin_items
 from tests.browser.conftest import (
     PHONE,
     ROOT,

@@ -20,12 +20,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from kiosk import handoff, prefs
-from kiosk.app import reader_prefs
-from kiosk.content.library import Library
 from kiosk.content.model import Report
-from kiosk.content.parse import is_slug
 from kiosk.i18n import gettext
 from kiosk.qr import QrImage, qr_svg
+from kiosk.web import deps
 
 PREFS_MAX_AGE = 60 * 60 * 24 * 365
 #: The header that tells the QR card the human-readable form of the encoded link.
@@ -48,11 +46,6 @@ class HandoffQr:
     display_url: str
 
 
-def _library(request: Request) -> Library:
-    library: Library = request.app.state.store.library  # one read: a consistent set
-    return library
-
-
 def qr_label(lang: str, title: str) -> str:
     """The QR image's accessible name."""
     return gettext(lang, "QR code: continue reading “%(title)s” on your phone", title=title)
@@ -72,8 +65,8 @@ def handoff_qr(
     """
     if position is not None and not handoff.position_exists(report, position):
         raise ValueError(f"{position!r} is not a sentence or block of {report.slug}")
-    base: str = request.app.state.settings.public_base_url
-    p = reader_prefs(request)
+    base = deps.services(request).settings.public_base_url
+    p = deps.reader_prefs(request)
     code = handoff.encode(report.slug, position, p, spoken)
     try:
         url = handoff.handoff_url(base, code)
@@ -85,7 +78,7 @@ def handoff_qr(
 
 async def handoff_redirect(request: Request) -> Response:
     """``/r/{code}``: set the reader's settings and go to the report at the sentence."""
-    found = handoff.resolve(request.path_params["code"], _library(request))
+    found = handoff.resolve(request.path_params["code"], deps.library(request))
     if found is None:
         raise HTTPException(404)
     target = f"/reports/{found.slug}?from=kiosk"
@@ -107,10 +100,9 @@ async def handoff_redirect(request: Request) -> Response:
 
 async def report_qr_svg(request: Request) -> Response:
     """``/qr/{slug}.svg?at=<id>[&speak=1]``: the hand-off QR code for this visitor."""
-    slug = request.path_params["slug"]
-    report = _library(request).reports.get(slug) if is_slug(slug) else None
+    report = deps.report_or_404(request)
     at = request.query_params.get("at") or None
-    if report is None or (at is not None and not handoff.position_exists(report, at)):
+    if at is not None and not handoff.position_exists(report, at):
         raise HTTPException(404)
     found = handoff_qr(request, report, at, request.query_params.get("speak") == "1")
     if found is None:
