@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 from markupsafe import Markup
@@ -33,6 +33,7 @@ from kiosk.templating import make_environment
 log = logging.getLogger("kiosk")
 
 MB = 1024 * 1024
+LimitKind = Literal["expensive", "speak", "light"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Limiters:
     expensive: RateLimiter | None
     speak: RateLimiter | None
     light: RateLimiter | None
+
+    def of(self, kind: LimitKind) -> RateLimiter | None:
+        return {"expensive": self.expensive, "speak": self.speak, "light": self.light}[kind]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limiters:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from starlette.testclient import TestClient
@@ -88,3 +89,16 @@ def test_both_twins_are_kept_gzipped(client: TestClient) -> None:
         plain = client.get(url, headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers
         assert plain.content == first.content
+
+
+def test_versioned_assets_are_immutable_and_gzipped(client: TestClient) -> None:
+    page = client.get(f"/reports/{SLUG}").text
+    bundle = re.search(r'href="(/assets/bundle/kiosk-[0-9a-f]+\.css)"', page)
+    assert bundle is not None
+    for url in (bundle.group(1), "/assets/vendor/htmx-4.0.1.min.js?v=1"):
+        first, again = client.get(url), client.get(url)
+        assert first.status_code == again.status_code == 200
+        assert "immutable" in again.headers["cache-control"]
+        assert again.headers["content-encoding"] == "gzip" and again.content == first.content
+    plain = client.get("/assets/css/kiosk.css")
+    assert plain.headers["cache-control"] == "no-cache" and "etag" in plain.headers

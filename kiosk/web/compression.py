@@ -42,10 +42,10 @@ class GzipMiddleware:
             nonlocal start, passthrough
             kind = message["type"]
             if kind == "http.response.start":
-                headers = Headers(raw=message.get("headers", []))
-                media = headers.get("content-type", "")
+                raw = dict(message.get("headers", []))  # names are lower case in ASGI
+                media = raw.get(b"content-type", b"").decode("latin-1")
                 passthrough = (
-                    "content-encoding" in headers
+                    b"content-encoding" in raw
                     or message["status"] in (204, 206, 304)
                     or not media.startswith(TEXT_TYPES)
                 )

@@ -25,7 +25,7 @@ from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
 from kiosk.limits import retry_after
-from kiosk.services import Services
+from kiosk.services import LimitKind, Services
 from kiosk.speech.engine import SpeechBusy, SpeechError
 
 log = logging.getLogger("kiosk.web")
@@ -67,9 +67,10 @@ def reader_prefs(request: Request) -> prefs.Prefs:
     current = prefs.decode(
         request.cookies.get(prefs.COOKIE), services(request).settings.default_language
     )
-    lang = request.query_params.get("lang")
-    if lang in i18n.LANGUAGES:
-        current = current.updated({"lang": lang})
+    if request.scope.get("query_string"):  # parsed only when there is one
+        lang = request.query_params.get("lang")
+        if lang in i18n.LANGUAGES:
+            current = current.updated({"lang": lang})
     request.state.prefs = current
     return current
 
@@ -142,11 +143,11 @@ def client_ip(request: Request) -> str:
 
 
 def rate_limited(
-    request: Request, kind: str = "expensive", headers: Mapping[str, str] | None = None
+    request: Request, kind: LimitKind = "expensive", headers: Mapping[str, str] | None = None
 ) -> Response | None:
     """429 with Retry-After when this client has used up its ``kind`` of requests
     (``expensive``, ``speak`` or ``light``, :class:`~kiosk.services.Limiters`)."""
-    limiter = getattr(services(request).limiters, kind)
+    limiter = services(request).limiters.of(kind)
     wait = limiter.check(client_ip(request)) if limiter is not None else None
     if wait is None:
         return None

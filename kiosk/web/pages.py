@@ -55,49 +55,68 @@ Resource = Callable[[Request], Awaitable[Page]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+class KeptResponse(Response):
+    """A response whose bytes and raw headers were made once, when it was kept."""
+
+    def __init__(self, status: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code, self.body, self.background = status, body, None
+        self.raw_headers = list(raw_headers)  # the middleware may add to the list
+
+
 @dataclass(frozen=True)
 class Kept:
-    """A response as kept in the cache: its bytes, plain and gzipped."""
+    """A response as kept in the cache: its bytes, plain and gzipped, with their
+    headers ready to send (so a hit costs no header building and no compression)."""
 
     status: int
-    headers: tuple[tuple[str, str], ...]
     body: bytes
     gzipped: bytes | None
+    plain_headers: tuple[tuple[bytes, bytes], ...]
+    gzip_headers: tuple[tuple[bytes, bytes], ...]
 
     @classmethod
-    def of(cls, response: Response) -> Kept:
+    def of(cls, response: Response, vary: str = "Cookie") -> Kept:
         body = bytes(response.body)
-        headers = tuple(
-            (k, v) for k, v in response.headers.items() if k not in ("content-length", "vary")
-        )
-        small = len(body) < MIN_GZIP_BYTES
-        return cls(
-            response.status_code, headers, body, None if small else gzip.compress(body, 6, mtime=0)
-        )
+        base = [
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in response.headers.items()
+            if k not in ("content-length", "vary", "content-encoding")
+        ]
+        gzipped = None if len(body) < MIN_GZIP_BYTES else gzip.compress(body, 6, mtime=0)
+        plain = [*base, (b"content-length", str(len(body)).encode())]
+        if vary:
+            plain.append((b"vary", vary.encode()))
+        zipped: list[tuple[bytes, bytes]] = []
+        if gzipped is not None:
+            plain = [h for h in plain if h[0] != b"vary"]
+            varies = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+            plain.append((b"vary", varies.encode()))
+            zipped = [*base, (b"content-length", str(len(gzipped)).encode())]
+            zipped += [(b"content-encoding", b"gzip"), (b"vary", varies.encode())]
+        return cls(response.status_code, body, gzipped, tuple(plain), tuple(zipped))
 
-    def response(self, request: Request, vary: str = "Cookie") -> Response:
+    def response(self, request: Request) -> Response:
         """The kept response; gzipped when the client takes gzip."""
-        headers = dict(self.headers)
-        headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
         if self.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
-            headers["Content-Encoding"] = "gzip"
-            return Response(self.gzipped, self.status, headers=headers)
-        return Response(self.body, self.status, headers=headers)
+            return KeptResponse(self.status, self.gzipped, list(self.gzip_headers))
+        return KeptResponse(self.status, self.body, list(self.plain_headers))
 
 
 def page_key(request: Request, *parts: Hashable) -> tuple[Hashable, ...] | None:
     """The page cache's key for this request, from validated values only; None
     when the request has parameters that are not page parameters (not kept).
     Sets the page's own address (for the settings to return to) to match."""
-    params = request.query_params
-    if set(params) - set(PAGE_PARAMS):
-        return None
-    valid = tuple(
-        (name, params[name])
-        for name in PAGE_PARAMS
-        if name in params and PAGE_PARAMS[name](params[name])
-    )
-    path = request.url.path
+    path: str = request.scope["path"]
+    valid: tuple[tuple[str, str], ...] = ()
+    if request.scope.get("query_string"):
+        params = request.query_params
+        if set(params) - set(PAGE_PARAMS):
+            return None
+        valid = tuple(
+            (name, params[name])
+            for name, ok in PAGE_PARAMS.items()
+            if name in params and ok(params[name])
+        )
     request.state.here = path + ("?" + "&".join(f"{k}={v}" for k, v in valid) if valid else "")
     return (*parts, path, valid, deps.reader_prefs(request).encode(), deps.is_kiosk(request))
 
@@ -112,10 +131,10 @@ async def cached(
     deps.library(request)  # empties the cache when the library was replaced
     kept = pages.get(key)
     if isinstance(kept, Kept):
-        return kept.response(request, vary)
+        return kept.response(request)
     response = await make(request)
     if response.status_code == 200 and "content-encoding" not in response.headers:
-        pages.put(key, Kept.of(response))
+        pages.put(key, Kept.of(response, vary))
     return response  # as made (the gzip middleware compresses it this once)
 
 

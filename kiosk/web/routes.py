@@ -8,9 +8,9 @@ and :func:`~kiosk.web.pages.json`.
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from kiosk.resources import ASSETS
+from kiosk.web.assets import Assets
 from kiosk.web.pages import html, json
 from kiosk.web.views import (
     handoff,
@@ -63,5 +63,5 @@ def routes() -> list[BaseRoute]:
         Route("/-/offline-manifest.json", offline.offline_manifest, name="offline_manifest"),
         Route("/-/settings.json", ops.settings_json, name="settings_json"),
         Route("/assets/bundle/kiosk-{digest}.{kind}", ops.bundle, name="bundle"),
-        Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
+        Mount("/assets", Assets(directory=ASSETS), name="assets"),
     ]

@@ -14,6 +14,7 @@ from kiosk import __version__, prefs
 from kiosk.i18n import gettext
 from kiosk.resources import WIDGETS
 from kiosk.web import deps
+from kiosk.web.pages import Kept
 
 BUNDLE_MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
 
@@ -66,14 +67,20 @@ async def patterns(request: Request) -> Response:
 
 async def bundle(request: Request) -> Response:
     """``/assets/bundle/kiosk-<digest>.<kind>``: every page's CSS or JS, kept forever."""
-    found = deps.services(request).bundles.get(request.path_params["kind"])
+    services = deps.services(request)
+    found = services.bundles.get(request.path_params["kind"])
     if found is None or request.path_params["digest"] != found.digest:
         return Response("Not Found", 404, media_type="text/plain")
-    return Response(
-        found.body,
-        media_type=BUNDLE_MEDIA_TYPES[found.kind],
-        headers={"Cache-Control": deps.IMMUTABLE},
-    )
+    key = ("bundle", found.kind, found.digest)
+    kept = services.caches.pages.get(key)
+    if not isinstance(kept, Kept):  # gzipped once, then served as kept
+        response = Response(
+            found.body,
+            media_type=BUNDLE_MEDIA_TYPES[found.kind],
+            headers={"Cache-Control": deps.IMMUTABLE},
+        )
+        kept = services.caches.pages.put(key, Kept.of(response, vary=""))
+    return kept.response(request)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

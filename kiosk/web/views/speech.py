@@ -56,9 +56,9 @@ async def speech_json(request: Request) -> Response:
                 "sentences": items,
             }
         )
-        kept = services.caches.pages.put(key, Kept.of(response), tag=report)
+        kept = services.caches.pages.put(key, Kept.of(response, vary=""), tag=report)
     assert isinstance(kept, Kept)
-    return kept.response(request, vary="")
+    return kept.response(request)
 
 
 async def audio(request: Request) -> Response:

@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from kiosk import qr, toolbar
+from kiosk.services import LimitKind
 from kiosk.speech.engine import SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS
 from kiosk.web import cors, deps
@@ -74,7 +75,7 @@ async def toolbar_css(request: Request) -> Response:
 # -- the API ---------------------------------------------------------------------------
 
 
-def _refused(request: Request, kind: str) -> Response | None:
+def _refused(request: Request, kind: LimitKind) -> Response | None:
     """403 for a foreign site, 429 when this client has used up its ``kind`` of requests."""
     return cors.refuse_foreign(request) or deps.rate_limited(
         request, kind, {**cors.cors_headers(request), "Cache-Control": "no-store"}
