@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.config import SETTINGS, Settings, SettingsError
+from kiosk.progress import Progress
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -89,8 +90,9 @@ def _build(args: argparse.Namespace) -> int:
     seconds = 0.0
     size = 0
     failed = 0
+    progress = Progress(len(jobs))
     try:
-        for n, utt in enumerate(jobs, start=1):
+        for utt in jobs:
             try:
                 for fmt in ("wav", "mp3"):
                     path = speech.synthesize(utt, fmt)
@@ -98,12 +100,11 @@ def _build(args: argparse.Namespace) -> int:
                 seconds += wav_duration(speech.path(utt, "wav"))
             except SpeechError as exc:
                 failed += 1
-                print(f"\n{utt.sentence_id}: {exc}", file=sys.stderr)
-            done = int(30 * n / len(jobs))
-            print(f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(jobs)}", end="", file=sys.stderr)
+                progress.note(f"{utt.sentence_id}: {exc}")
+            progress.step(utt.sentence_id)
     finally:
         speech.close()
-    print(file=sys.stderr)
+        progress.close()
     took = time.monotonic() - started
     print(
         f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
