@@ -118,7 +118,7 @@ class SearchIndex:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         #: memo() values, each in a 1-tuple (a value may be None).
-        self._cache: ByteCache[tuple[Any]] = ByteCache(16 * 1024 * 1024, name="search")
+        self._cache: ByteCache[tuple[Any]] = ByteCache(64 * 1024 * 1024, name="search")
         self._cache_version = -1
         self._memory: sqlite3.Connection | None = None
         self._writer_conn: sqlite3.Connection | None = None
