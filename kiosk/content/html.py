@@ -79,8 +79,9 @@ def is_html(text: str) -> bool:
     return bool(_HTML.search(text[:5000]))
 
 
-def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str]]:
-    """Return the article's lines and tables, and hints from the page's head."""
+def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str]]:
+    """Return the article's lines and tables, hints from the page's head, and notes
+    for the explanation (tables kept as text, text the parser could not place)."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     root = lxml.html.document_fromstring(text)
     hints = _hints(root)
@@ -103,7 +104,7 @@ def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str]]:
                 break
             before.append(line)
         items = before[-6:] + items
-    return items, hints
+    return items, hints, []
 
 
 def _remove(el: Any) -> None:
@@ -253,6 +254,12 @@ def _table(table: HtmlElement) -> list[HtmlItem]:
             row.append(spans.pop((r, col)))
             col += 1
         grid.append(row)
+    return grid_items(grid, is_head)
+
+
+def grid_items(grid: list[list[str | None]], is_head: list[bool]) -> list[HtmlItem]:
+    """A grid of cells (None: continuation of a colspan) → tables, split at rows that
+    span the whole width, which become lines of text (the captions)."""
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     out: list[HtmlItem] = []
