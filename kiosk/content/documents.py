@@ -78,8 +78,7 @@ def pdf_items(data: bytes) -> tuple[list[Item], list[Dropped], list[str]]:
                     continue
                 boxes.append(found.bbox)
                 grid = [[_cell(c) if c is not None else None for c in row] for row in rows]
-                for item in tables_of(grid_items(grid, [False] * len(grid))):
-                    entries.append((float(found.bbox[1]), item))
+                entries.append((float(found.bbox[1]), _Grid(grid)))
             outside = page
             for box in boxes:
                 outside = outside.outside_bbox(box)
@@ -93,11 +92,35 @@ def pdf_items(data: bytes) -> tuple[list[Item], list[Dropped], list[str]]:
             entries.sort(key=lambda e: e[0])
             pages.append(entries)
     dropped = _drop_running_lines(pages)
+    _join_tables(pages)
+    for entries in pages:
+        entries[:] = [
+            (top, t)
+            for top, e in entries
+            for t in (tables_of(grid_items(e, [False] * len(e))) if isinstance(e, _Grid) else [e])
+        ]
     return _join_lines(pages), dropped, notes
 
 
+class _Grid(list[list[str | None]]):
+    """The cells of a table found on one page (None: a merged cell's continuation)."""
+
+
+def _join_tables(pages: list[list[tuple[float, Any]]]) -> None:
+    """A table that goes on over a page break: one table (same number of columns)."""
+    for prev, entries in zip(pages, pages[1:], strict=False):
+        if prev and entries and isinstance(prev[-1][1], _Grid) and isinstance(entries[0][1], _Grid):
+            a, b = prev[-1][1], entries[0][1]
+            if a and b and len(a[0]) == len(b[0]):
+                a.extend(b)
+                entries.pop(0)
+
+
 def _cell(text: str) -> str:
-    return re.sub(r"\s*\n\s*", "", text).strip()
+    """A cell's wrapped lines, joined: with a space where the text had one."""
+    return re.sub(
+        r"\s*\n\s*", lambda m: " " if m.group(0).strip(" ") != m.group(0) else "", text
+    ).strip()
 
 
 def _key(text: str) -> str:

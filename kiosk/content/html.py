@@ -73,22 +73,32 @@ _BLOCK = {
 }
 _HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|table)[\s>]", re.I)
 _SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
+#: huge_tree lifts libxml2's limits (nesting deeper than 256, very long text nodes).
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def is_html(text: str) -> bool:
     return bool(_HTML.search(text[:5000]))
 
 
-def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str]]:
-    """Return the article's lines and tables, hints from the page's head, and notes
-    for the explanation (tables kept as text, text the parser could not place)."""
+Dropped = tuple[str, str]  # (text, reason)
+_REMOVED_WITH_TEXT = ("nav", "header", "footer", "aside", "form", "button", "select", "textarea")
+
+
+def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str], list[Dropped]]:
+    """Return the article's lines and tables, hints from the page's head, notes for
+    the explanation, and the lines left out of the article with their reason."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    root = lxml.html.document_fromstring(text)
+    root = lxml.html.document_fromstring(text, parser=_PARSER)
     hints = _hints(root)
+    notes: list[str] = []
+    dropped: list[Dropped] = []
     for el in root.xpath("//comment()"):
         _remove(el)
     for el in list(root.iter(*_DROP)):  # a list first: dropping while iterating skips
-        if el.getparent() is not None:
+        if el.getparent() is not None and el.getroottree().getroot() is root:
+            if el.tag in _REMOVED_WITH_TEXT:
+                dropped.extend((line, f"<{el.tag}> element") for line in _lines_of(el))
             el.drop_tree()
     body = root.find("body")
     page = body if body is not None else root
@@ -99,12 +109,21 @@ def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str]]:
         outside = [x for x in _linearise(page) if isinstance(x, str)]
         inside = {x for x in items if isinstance(x, str)}
         before: list[HtmlItem] = []
+        after = False
         for line in outside:
             if line in inside:
-                break
-            before.append(line)
+                after = True
+            elif after:
+                dropped.append((line, "outside the article"))
+            else:
+                before.append(line)
+        dropped.extend((str(x), "outside the article") for x in before[:-6])
         items = before[-6:] + items
-    return items, hints, []
+    return items, hints, notes, dropped
+
+
+def _lines_of(el: HtmlElement) -> list[str]:
+    return [x for x in _linearise(el) if isinstance(x, str)]
 
 
 def _remove(el: Any) -> None:

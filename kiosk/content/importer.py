@@ -276,7 +276,7 @@ def import_bytes(data: bytes, origin_url: str | None = None, name: str = "") -> 
     else:
         text = decode(data)
         if is_html(text):
-            raw_items, hints, notes = html_items(text)
+            raw_items, hints, notes, early = html_items(text)
             items = documents.tables_of(raw_items)
         else:
             items, notes = text_items(text)

@@ -5,7 +5,9 @@ Regenerate with ``.venv/bin/python scripts/regen_cases.py <slug>`` and review th
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from hypothesis import strategies as st
 
 from kiosk.content.importer import Imported, import_bytes, import_file
 from kiosk.content.parse import parse_report
+from kiosk.content.vocab import has_figure
+from tests.content.render import render
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "content_cases"
@@ -23,6 +27,13 @@ CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "expected.md").exists())
 def _source(case: Path) -> Path:
     (source,) = [p for p in case.iterdir() if p.stem == "source"]
     return source
+
+
+def _import_case(case: Path) -> Imported:
+    """A case is a saved page (source.*) or a PDF/.docx rendered from a golden Markdown."""
+    if (case / "render.json").exists():
+        return import_bytes(render(case))
+    return import_file(_source(case))
 
 
 def _outline(markdown: str) -> list[str]:
@@ -42,19 +53,36 @@ def _outline(markdown: str) -> list[str]:
     return out
 
 
-def test_there_are_at_least_seven_cases() -> None:
-    assert len(CASE_DIRS) >= 7
+def test_there_are_at_least_twenty_cases() -> None:
+    assert len(CASE_DIRS) >= 20
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
 def test_golden_case(case: Path) -> None:
-    imported = import_file(_source(case))
+    imported = _import_case(case)
     expected_meta = json.loads((case / "expected-metadata.json").read_text(encoding="utf-8"))
     assert imported.meta == expected_meta
     markdown = imported.to_markdown()
     expected = (case / "expected.md").read_text(encoding="utf-8")
     assert _outline(markdown) == _outline(expected)  # structural comparison first: clearer diffs
     assert markdown == expected
+
+
+RENDERED = [c for c in CASE_DIRS if (c / "render.json").exists()]
+
+
+@pytest.mark.parametrize("case", RENDERED, ids=lambda p: p.name)
+def test_a_rendered_attachment_has_the_structure_it_was_made_from(case: Path) -> None:
+    """PDF and .docx: the import has the headings, lists, paragraphs and tables of the
+    Markdown the attachment was rendered from (PDF loses the spaces at wrapped lines)."""
+    spec = json.loads((case / "render.json").read_text(encoding="utf-8"))
+    original = (case / spec["from"]).read_text(encoding="utf-8")
+    got = _outline(_import_case(case).to_markdown())
+
+    def squeeze(lines: list[str]) -> list[str]:
+        return ["".join(x.split()) for x in lines]
+
+    assert squeeze(got) == squeeze(_outline(original))
 
 
 def test_bundled_seed_is_what_the_importer_makes() -> None:
@@ -142,3 +170,38 @@ def test_importer_never_crashes_and_its_output_parses(lines: list[str], html: bo
         report, _ = parse_report("case", markdown)
         ids = [s.id for s in report.sentences]
         assert len(ids) == len(set(ids))
+
+
+def _visible_text(case: Path) -> str:
+    """The text a reader of the source sees: tags, scripts, styles and the head removed."""
+    if (case / "render.json").exists():
+        spec = json.loads((case / "render.json").read_text(encoding="utf-8"))
+        return (case / spec["from"]).read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    source = _source(case)
+    raw = source.read_bytes()
+    from kiosk.content.importer import decode
+
+    text = decode(raw)
+    if source.suffix == ".html":
+        text = re.sub(r"(?is)<(script|style|head|noscript)\b.*?</\1\s*>", " ", text)
+        text = re.sub(r"(?s)<!--.*?-->|<[^>]*>", " ", text)
+        text = html.unescape(text)
+    return text
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
+def test_every_digit_sequence_of_the_page_is_in_the_output_or_dropped_for_a_reason(
+    case: Path,
+) -> None:
+    """No figure is lost silently: each number of the page is in the output, or in a
+    line the explanation lists as dropped, and no dropped chrome line holds a figure."""
+    imported = _import_case(case)
+    output = imported.to_markdown()
+    dropped = " ".join(d.text for d in imported.dropped)
+    for d in imported.dropped:
+        if d.reason.startswith(("chrome", "navigation", "footer", "bracketed", "breadcrumb")):
+            assert not has_figure(d.text), d
+    missing = [
+        n for n in re.findall(r"\d+", _visible_text(case)) if n not in output and n not in dropped
+    ]
+    assert missing == []
