@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -343,10 +344,21 @@ def _assemble(items: list[Item], hints: dict[str, str], origin_url: str | None) 
         "year": year,
         "language": language,
         "category": _category(title or ""),
-        "origin_url": origin_url,
+        "origin_url": safe_url(origin_url),
     }
     meta = {k: v for k, v in meta.items() if v not in (None, "")}
     return Imported(meta, structure(body, language), dropped, warnings)
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) address as the content file accepts it: characters that would break
+    it (quotes, spaces, angle brackets) percent-encoded; anything else is no address."""
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"^https?://[^/\s]", url, re.I):
+        return None
+    return urllib.parse.quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _meta_line_index(items: list[Item]) -> int | None:
