@@ -60,7 +60,7 @@ def test_twenty_thousand_paragraphs_all_arrive() -> None:
 
 def test_an_impossible_date_is_not_written() -> None:
     data = page("<p>正文。</p>", '<meta name="PubDate" content="2021-13-45">').replace(
-        "2021-01-15".encode(), "2021年13月45日".encode()
+        b"2021-01-15", "2021年13月45日".encode()
     )
     imported = import_bytes(data)
     assert "date" not in imported.meta
