@@ -84,3 +84,12 @@ def test_check_reports_a_body_that_still_looks_like_chrome(
     assert "report.md:9: warning: looks like site chrome (bracketed controls)" in out
     assert "report.md:11: warning: looks like site chrome" in out
     assert "12条" not in out
+
+
+def test_check_finds_no_chrome_in_any_golden_output_nor_in_the_bundled_content() -> None:
+    from kiosk.content.chrome_check import chrome_problems
+
+    outputs = sorted(CASES.glob("*/expected.md"))
+    assert len(outputs) >= 20
+    root = CASES.parents[1]
+    assert chrome_problems([*outputs, root / "content"]) == []
