@@ -119,6 +119,7 @@ class _Run:
     rows: list[list[str]]
     header_rows: int | None = None
     shape: str = ""
+    unrecognised: bool = False  # looks like a table, but its cells cannot be told apart
 
 
 def _tab_run(lines: list[str], i: int) -> _Run | None:
@@ -162,7 +163,8 @@ def _space_run(lines: list[str], i: int) -> _Run | None:
     numeric = sum(1 for r in body if any(_is_figure(c) for c in r[1:]))
     if len(rows) >= 2 and len(widths) == 1 and numeric * 2 >= len(body):
         return _Run(j, rows, shape="space-aligned")
-    return _Run(j, [], shape="space-aligned")
+    unsure = len(rows) >= 3 and numeric * 2 >= len(body)
+    return _Run(j, [], shape="space-aligned", unrecognised=unsure)
 
 
 # --- the national template's tables --------------------------------------------------------
@@ -286,6 +288,11 @@ def text_items(text: str) -> tuple[list[Item], list[str]]:
     i = 0
     while i < len(lines):
         std = _standard_run(lines, i)
+        if std is None and _caption_of(lines[i]) is not None:
+            notes.append(
+                f"line {i + 1}: {lines[i].strip()} is the caption of a template table whose "
+                "cells were not recognised: what follows is read as it is"
+            )
         if std is not None:
             end, found, more = std
             items.extend(found)
@@ -311,6 +318,11 @@ def text_items(text: str) -> tuple[list[Item], list[str]]:
             elif run.rows:
                 items.extend(" ".join(r) for r in run.rows)  # one tabbed line: text
             else:
+                if run.unrecognised:
+                    notes.append(
+                        f"lines {i + 1}–{run.end}: they look like a {run.shape} table but the "
+                        "rows have different numbers of cells: kept as text"
+                    )
                 items.extend(lines[i : run.end])
             i = run.end
             break

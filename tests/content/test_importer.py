@@ -205,3 +205,31 @@ def test_every_digit_sequence_of_the_page_is_in_the_output_or_dropped_for_a_reas
         n for n in re.findall(r"\d+", _visible_text(case)) if n not in output and n not in dropped
     ]
     assert missing == []
+
+
+def test_a_row_with_fewer_cells_than_the_header_is_explained_not_shifted() -> None:
+    text = (
+        "某县2020年政府信息公开工作年度报告\n发布日期：2021-01-15\n"
+        "项目\t自然人\t法人\t总计\n"
+        "一、本年新收申请\t5\t1\t6\n"
+        "（一）予以公开\t3\t4\n"  # a merged label: three cells for four columns
+        "说明文字\n"
+    )
+    imported = _import_text(text)
+    (table,) = [b.table for b in imported.blocks if b.table is not None]
+    assert table.rows[1] == ["（一）予以公开", "", "3", "4"]
+    assert any("row 3 has 3 cells for 4 columns" in w for w in imported.warnings)
+    assert "row 3 has 3 cells" in imported.explain()
+
+
+def test_an_unrecognised_table_is_kept_as_text_with_a_warning() -> None:
+    text = (
+        "某县2020年政府信息公开工作年度报告\n发布日期：2021-01-15\n"
+        "规章  3  4  5\n行政规范性文件  6  7\n其他文件  8  9  10  11\n"
+    )
+    imported = _import_text(text)
+    markdown = imported.to_markdown()
+    assert not any(b.kind == "table" for b in imported.blocks)
+    for n in range(3, 12):
+        assert str(n) in markdown
+    assert any("kept as text" in w for w in imported.warnings)
