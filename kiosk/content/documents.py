@@ -65,10 +65,26 @@ def pdf_items(data: bytes) -> tuple[list[Item], list[Dropped], list[str]]:
     pages: list[list[tuple[float, Any]]] = []  # per page: (top, line dict | Table)
     notes: list[str] = []
     heights: list[float] = []
+    pdfium_doc: Any = None
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             heights.append(float(page.height))
             entries: list[tuple[float, Any]] = []
+            if not page.chars:
+                # pdfminer could not decode this page's fonts (e.g. an embedded CMap as
+                # /Encoding): PDFium, which pdfplumber ships with, often can.
+                if pdfium_doc is None:
+                    import pypdfium2
+
+                    pdfium_doc = pypdfium2.PdfDocument(data)
+                lines = _pdfium_lines(pdfium_doc, number - 1)
+                if lines:
+                    notes.append(
+                        f"page {number}: text read with PDFium (its fonts defeat pdfminer); "
+                        "tables on it are read as lines of text"
+                    )
+                    pages.append([(float(x["top"]), x) for x in lines])
+                    continue
             boxes = []
             for found in page.find_tables():
                 rows = found.extract()
@@ -100,6 +116,36 @@ def pdf_items(data: bytes) -> tuple[list[Item], list[Dropped], list[str]]:
             for t in (tables_of(grid_items(e, [False] * len(e))) if isinstance(e, _Grid) else [e])
         ]
     return _join_lines(pages), dropped, notes
+
+
+def _pdfium_lines(document: Any, index: int) -> list[dict[str, Any]]:
+    """A page's text segments from PDFium, as pdfplumber-like line dicts (top-down)."""
+    page = document[index]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    segments = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if text:
+            segments.append(
+                {
+                    "text": text,
+                    "x0": left,
+                    "x1": right,
+                    "top": height - top,
+                    "bottom": height - bottom,
+                }
+            )
+    segments.sort(key=lambda x: (round(x["top"] / 3), x["x0"]))
+    lines: list[dict[str, Any]] = []
+    for seg in segments:  # segments on one baseline (table cells): one line
+        if lines and abs(lines[-1]["top"] - seg["top"]) < 3:
+            last = lines[-1]
+            last.update(text=last["text"] + " " + seg["text"], x1=max(last["x1"], seg["x1"]))
+        else:
+            lines.append(dict(seg, page=index + 1, height=float(height), width=float(width)))
+    return lines
 
 
 class _Grid(list[list[str | None]]):

@@ -104,6 +104,40 @@ def render_pdf(
     return out.getvalue()
 
 
+NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk
+
+
+def render_pdf_embedded(markdown: str) -> bytes:
+    """The same report with fpdf2 and Noto Sans CJK SC embedded (subset), paragraphs
+    indented with two full-width spaces as Word users do. fpdf2 writes its CMap as
+    the font's /Encoding stream, which pdfminer cannot decode: the reader falls
+    back to PDFium for these pages."""
+    from fpdf import FPDF
+
+    meta, blocks = _blocks(markdown)
+    pdf = FPDF(format="A4")
+    pdf.set_margins(25, 25, 25)
+    pdf.add_font("noto", fname=NOTO, collection_font_number=2)  # 2: Simplified Chinese
+    pdf.set_font("noto", size=12)
+
+    def footer() -> None:
+        pdf.set_y(-15)
+        pdf.cell(0, 8, f"- {pdf.page_no()} -", align="C")
+
+    pdf.footer = footer  # type: ignore[method-assign]
+    pdf.add_page()
+    pdf.set_font("noto", size=18)
+    pdf.multi_cell(0, 12, meta.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("noto", size=12)
+    if line := _meta_line(meta):
+        pdf.multi_cell(0, 8, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    for b in blocks:
+        texts = [_item_text(i) for i in b.items] if b.type == "list" else [b.text]
+        for text in texts:
+            pdf.multi_cell(0, 8, "\u3000\u3000" + text, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 def render_docx(markdown: str) -> bytes:
     import docx
     from docx.enum.text import WD_BREAK
@@ -150,4 +184,6 @@ def render(case_dir: Any) -> bytes:
     markdown = (Path(case_dir) / spec["from"]).read_text(encoding="utf-8")
     if spec["format"] == "pdf":
         return render_pdf(markdown, spec.get("running_header"), spec.get("page_numbers", True))
+    if spec["format"] == "pdf-embedded":
+        return render_pdf_embedded(markdown)
     return render_docx(markdown)
