@@ -39,6 +39,33 @@ _MARKER = re.compile(
 _MARGIN = 0.09  # of the page height: where running headers and footers live
 
 
+class UnsupportedFormat(ValueError):
+    """A file the importer recognises but cannot read, with what to do instead."""
+
+
+def refuse_unsupported(data: bytes) -> None:
+    """Raise UnsupportedFormat for old Word files and OFD documents."""
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnsupportedFormat(
+            "an old Word (.doc) or other OLE2 file: save it as .docx or PDF and import that"
+        )
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = z.namelist()
+        except zipfile.BadZipFile:
+            return
+        if "OFD.xml" in names:
+            raise UnsupportedFormat(
+                "an OFD document (GB/T 33190): no maintained Python reader yet; "
+                "export it as PDF and import that"
+            )
+        if "word/document.xml" not in names:
+            raise UnsupportedFormat(
+                "a ZIP archive that is not a .docx: unpack it and import its files"
+            )
+
+
 def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(b"%PDF-")
 

@@ -108,6 +108,7 @@ def structure(lines: list[Item], language: str) -> list[Block]:
     blocks: list[Block] = []
     n = len(lines)
     i = 0
+    no_list_level, no_list_before = -1, -1  # linear time over long runs of headings
     while i < n:
         item = lines[i]
         if isinstance(item, Table):
@@ -116,7 +117,11 @@ def structure(lines: list[Item], language: str) -> list[Block]:
             continue
         level = _marker_level(item)
         if level is not None:
-            run = _list_run(lines, i, level)
+            run: list[str] = []
+            if not (level == no_list_level and i < no_list_before):
+                run, fails_at = _list_run(lines, i, level)
+                if not run:  # every later start of this run fails at the same line
+                    no_list_level, no_list_before = level, fails_at
             if len(run) >= 2:
                 blocks.append(Block("list", items=run))
                 i += len(run)
@@ -143,8 +148,9 @@ def structure(lines: list[Item], language: str) -> list[Block]:
     return blocks
 
 
-def _list_run(lines: list[Item], start: int, level: int) -> list[str]:
-    """Sibling items of one marker level that have no body of their own: a list."""
+def _list_run(lines: list[Item], start: int, level: int) -> tuple[list[str], int]:
+    """Sibling items of one marker level that have no body of their own: a list.
+    Returns (items, -1), or ([], j) when the run is no list because of line j."""
     run: list[str] = []
     j = start
     while j < len(lines):
@@ -152,15 +158,15 @@ def _list_run(lines: list[Item], start: int, level: int) -> list[str]:
         if not isinstance(line, str) or _marker_level(line) != level:
             break
         if len(split_sentences(line)) > 1 or not _is_short(line):
-            return []
+            return [], j
         nxt = lines[j + 1] if j + 1 < len(lines) else None
         run.append(line)
         j += 1
         if isinstance(nxt, str) and _marker_level(nxt) is None:
-            return []  # the last item has a body: these are headings
+            return [], j  # the last item has a body: these are headings
         if nxt is None or not isinstance(nxt, str) or (_marker_level(nxt) or 9) < level:
             break
-    return run
+    return run, -1
 
 
 # Enumerations inside one paragraph: where the list starts, and where each next item starts.
@@ -270,6 +276,7 @@ def import_bytes(data: bytes, origin_url: str | None = None, name: str = "") -> 
     notes: list[str] = []
     hints: dict[str, str] = {}
     early: list[tuple[str, str]] = []
+    documents.refuse_unsupported(data)
     if documents.is_pdf(data):
         items, early, notes = documents.pdf_items(data)
     elif documents.is_docx(data):
@@ -299,21 +306,29 @@ def _assemble(items: list[Item], hints: dict[str, str], origin_url: str | None) 
     meta_index = _meta_line_index(items)
     fields = meta_fields(str(items[meta_index])) if meta_index is not None else {}
     title, body_start, title_index = _find_title(items, meta_index, hints.get("title"))
+    body: list[Item] = []
     for j, x in enumerate(items[:body_start]):
         if isinstance(x, Table):
-            warnings.append(f"a table before the title was left out: {' | '.join(x.header)[:80]}")
-            dropped.append(Dropped(" | ".join(x.header), "table before the title"))
+            if title_index is not None and j > title_index:
+                body.append(x)  # between the title and the metadata line: the article's
+                continue
+            cells = " | ".join([*x.header, *(c for r in x.rows for c in r)])
+            warnings.append(f"a table before the title was left out: {cells[:80]}")
+            dropped.append(Dropped(cells, "table before the title"))
             continue
         if j == title_index:
             reason = "title (in the front matter)"
         elif j == meta_index:
             reason = "metadata line (in the front matter)"
         else:
-            reason = chrome_reason(x) or "before the title: site header"
+            reason = chrome_reason(x) or (
+                "between the title and the metadata line (catalogue box)"
+                if title_index is not None and j > title_index
+                else "before the title: site header"
+            )
             if has_figure(x):
                 warnings.append(f"a line with figures before the title was left out: {x[:80]}")
         dropped.append(Dropped(x, reason))
-    body: list[Item] = []
     for x in items[body_start:]:
         if isinstance(x, Table):
             body.append(x)

@@ -84,6 +84,8 @@ def _grid(rows: list[list[str]], header_rows: int | None, where: str) -> Table:
     """Rows of cells → a table: header rows (given, or the leading rows without a
     figure), rows padded — to the right of a label, or on the left of figures."""
     width = max(len(r) for r in rows)
+    if header_rows is not None and header_rows >= len(rows):
+        header_rows = 1  # a rule under the last row: only the first is a header
     if header_rows is None:
         n = 0
         while n < len(rows) - 1 and not any(_FIGURE.fullmatch(c) for c in rows[n]):
@@ -106,11 +108,18 @@ def _grid(rows: list[list[str]], header_rows: int | None, where: str) -> Table:
                     "(merged cells?): check it against the source"
                 )
             grid.append(row + [""] * missing)
-    header = [
-        " / ".join(dict.fromkeys(row[col] for row in grid[:header_rows] if row[col]))
-        for col in range(width)
-    ]
+    header = [_stack([row[col] for row in grid[:header_rows]]) for col in range(width)]
     return Table(header, grid[header_rows:], notes)
+
+
+def _stack(cells: list[str]) -> str:
+    """Header cells stacked in one column: a label repeated by a merge once; cells with
+    digits every time (no number is lost)."""
+    parts: list[str] = []
+    for cell in cells:
+        if cell and (cell not in parts or any(ch.isdigit() for ch in cell)):
+            parts.append(cell)
+    return " / ".join(parts)
 
 
 @dataclass

@@ -78,3 +78,20 @@ def test_a_quote_in_the_canonical_link_does_not_break_the_file() -> None:
             page("<p>正文。</p>", '<link rel="canonical" href="javascript:alert(1)">')
         ).meta
     )
+
+
+def test_old_word_files_and_ofd_are_refused_with_what_to_do() -> None:
+    import io
+    import zipfile
+
+    import pytest
+
+    from kiosk.content.documents import UnsupportedFormat
+
+    with pytest.raises(UnsupportedFormat, match=r"\.docx or PDF"):
+        import_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    ofd = io.BytesIO()
+    with zipfile.ZipFile(ofd, "w") as z:
+        z.writestr("OFD.xml", "<ofd:OFD/>")
+    with pytest.raises(UnsupportedFormat, match="OFD"):
+        import_bytes(ofd.getvalue())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,44 @@ def test_an_unrecognised_table_is_kept_as_text_with_a_warning() -> None:
     for n in range(3, 12):
         assert str(n) in markdown
     assert any("kept as text" in w for w in imported.warnings)
+
+
+_DUMP_LINE = st.one_of(
+    st.text(
+        alphabet="一二三四五六七八九十条件次年月日报告公开信息规章（）()、.，。；|-: \t　0123456789",
+        max_size=40,
+    ),
+    st.sampled_from(
+        [
+            "| 信息内容 | 数量 |",
+            "| --- | --- |",
+            "| 规章 | 3 |",
+            "信息内容 | 数量",
+            "规章  3  4",
+            "行政许可    12    7",
+            "第二十条第（一）项",
+            "信息内容",
+            "本年制发件数",
+            "【打印本页】【关闭窗口】",
+            "分享到：微信 微博",
+            "浏览次数：88",
+            "来源：某局 发布时间：2021-01-02 10:00",
+            "2021年13月45日",
+            "一、总体情况",
+        ]
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_DUMP_LINE, min_size=1, max_size=25))
+def test_no_digit_of_a_text_dump_is_lost_silently(lines: list[str]) -> None:
+    text = "某县2020年政府信息公开工作年度报告\n" + "\n".join(lines)
+    imported = import_bytes(text.encode("utf-8"))
+    output = imported.to_markdown()
+    dropped = " ".join(d.text for d in imported.dropped)
+    kept = Counter(re.findall(r"\d+", output + " " + dropped))
+    for n, count in Counter(re.findall(r"\d+", text)).items():
+        assert kept[n] >= count, n  # every occurrence, not just one
+    for d in imported.dropped:
+        assert not (has_figure(d.text) and d.reason.startswith(("chrome", "navigation")))
