@@ -39,6 +39,7 @@ class _Patterns:
     bracketed: re.Pattern[str]
     footer: re.Pattern[str]
     tokens: re.Pattern[str]
+    counter: re.Pattern[str]
     leftover: re.Pattern[str]
     size_only: re.Pattern[str]
     label: re.Pattern[str]
@@ -55,8 +56,9 @@ def _patterns() -> _Patterns:
     cjk_words = [w for w in words if not w.isascii()]
     counters = _alternation(v["counters"])
     credits = _alternation(v["credits"])
+    counter = rf"(?:{counters})\s*[:：]?\s*[\[【(（]?\s*\d{{0,12}}\s*次?\s*[\]】)）]?"
     tokens = (
-        rf"(?:{counters})\s*[:：]?\s*\d{{0,12}}\s*次?"
+        rf"{counter}"
         rf"|(?:{credits})\s*[:：]\s*[^\s:：|｜【】\[\]]{{1,12}}"
         rf"|{_alternation(cjk_words)}"
         rf"|(?<![A-Za-z])(?:{_alternation(ascii_words)})(?![A-Za-z])"
@@ -71,10 +73,11 @@ def _patterns() -> _Patterns:
             re.I,
         ),
         breadcrumb=re.compile(r"(?:首页|Home)\s{0,3}[>›»/＞]", re.I),
-        bracketed=re.compile(r"^(?:\s*[【\[][^】\]]{1,8}[】\]]\s*)+$"),
+        bracketed=re.compile(r"^(?:\s*[【\[〖〔［][^】\]〗〕］]{1,8}[】\]〗〕］]\s*)+$"),
         footer=re.compile(_alternation(v["footer_words"]), re.I),
         tokens=re.compile(tokens, re.I),
-        leftover=re.compile(r"[\s:：,，.。;；\-–—_【】\[\]()（）|｜/·•>＞»]+"),
+        counter=re.compile(counter, re.I),
+        leftover=re.compile(r"[\s:：,，.。;；\-–—_【】\[\]〖〗〔〕［］()（）|｜/·•>＞»]+"),
         size_only=re.compile(rf"^(?:{_alternation(v['size_words'])}){{1,6}}$"),
         label=re.compile(rf"(?P<label>{_alternation(all_labels)})\s*[:：]", re.I),
         meta_keys={
@@ -96,7 +99,7 @@ def has_figure(line: str) -> bool:
 def chrome_reason(line: str) -> str | None:
     """Why ``line`` is site chrome, or None when it is not (lines with figures never are)."""
     p = _patterns()
-    if has_figure(line):
+    if has_figure(p.counter.sub(" ", line)):  # a view counter's number is no figure of the report
         return None
     if p.line_start.match(line):
         return "navigation or footer line"
@@ -146,7 +149,7 @@ def meta_fields(line: str) -> dict[str, str]:
         if key is None or key in found:
             continue
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        value = re.split(r"\s{2,}|[【\[|｜]", line[m.end() : end].strip())[0].strip(" |｜")
+        value = re.split(r"\s{2,}|[【\[|｜〖]", line[m.end() : end].strip())[0].strip(" |｜】]〗")
         if key == "date":
             date = parse_date(value)
             if not date:

@@ -102,3 +102,65 @@ def test_each_template_table_is_read_from_one_cell_a_line(entry: dict) -> None: 
     assert tables[0].header == header
     assert tables[0].rows == [(["行政许可"] if label else []) + figures]
     assert items[-1] == "下文。"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "〖打印〗〖关闭〗",
+        "〔大 中 小〕",
+        "字体：〖大 中 小〗",
+        "【字号 大 中 小】【打印】【关闭】",
+        "手机扫描二维码 浏览本页",
+        "用微信扫一扫",
+        "扫一扫 在手机上查看当前页面",
+        "本页浏览量：1234",
+        "阅读：1234次",
+        "打印文章 关闭窗口 收藏本文",
+        "分享至：微信 | QQ | 微博",
+        "视力保护色：",
+        "【网站纠错】",
+        "[责任编辑：张三]",
+    ],
+)
+def test_chrome_variants_seen_on_portals(line: str) -> None:
+    assert chrome_reason(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "网站访问量：120万次",
+        "全年网站浏览量12万次",
+        "相关文件：",
+        "附件：",
+        "打印、复印政府信息收费0元。",
+    ],
+)
+def test_report_lines_that_look_a_little_like_chrome_are_kept(line: str) -> None:
+    assert chrome_reason(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "【 发布日期：2021-01-01 】【 来源：某某局 】",
+            {"date": "2021-01-01", "source": "某某局"},
+        ),
+        (
+            "信息来源：某某局　　发布时间：2021年01月01日　　浏览次数：",
+            {"source": "某某局", "date": "2021-01-01"},
+        ),
+        (
+            "发布时间: 2021-01-01 | 来源: 某某局 | 点击: 123",
+            {"date": "2021-01-01", "source": "某某局"},
+        ),
+        ("日期：2021-01-01 作者：admin 点击：[ 123 ]", {"date": "2021-01-01"}),
+        ("文章来源：某某局 更新时间：2021/01/01", {"source": "某某局", "date": "2021-01-01"}),
+        ("2021-01-26 16:30 来源：某某局", {"date": "2021-01-26", "source": "某某局"}),
+        ("Updated: 2021-01-01 Source: Foo Bureau", {"date": "2021-01-01", "source": "Foo Bureau"}),
+    ],
+)
+def test_metadata_variants_seen_on_portals(line: str, expected: dict[str, str]) -> None:
+    assert meta_fields(line) == expected
