@@ -275,3 +275,27 @@ def test_no_digit_of_a_text_dump_is_lost_silently(lines: list[str]) -> None:
         assert kept[n] >= count, n  # every occurrence, not just one
     for d in imported.dropped:
         assert not (has_figure(d.text) and d.reason.startswith(("chrome", "navigation")))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(_DUMP_LINE, st.sampled_from(["p", "div", "td", "li", "h2"])), max_size=20)
+)
+def test_no_digit_of_an_html_page_is_lost_silently(parts: list[tuple[str, str]]) -> None:
+    body = "".join(
+        f"<table><tr><td>{html.escape(t)}</td><td>1</td></tr><tr><td>规章</td><td>2</td></tr></table>"
+        if tag == "td"
+        else f"<ul><li>{html.escape(t)}</li></ul>"
+        if tag == "li"
+        else f"<{tag}>{html.escape(t)}</{tag}>"
+        for t, tag in parts
+    )
+    page = f"<html><body><h1>某县2020年政府信息公开工作年度报告</h1>{body}</body></html>"
+    imported = import_bytes(page.encode("utf-8"))
+    kept = imported.to_markdown() + " ".join(d.text for d in imported.dropped)
+    for n in re.findall(r"\d+", _visible(page)):
+        assert n in kept, n
+
+
+def _visible(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", " ", page))
