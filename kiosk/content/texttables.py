@@ -129,6 +129,7 @@ class _Run:
     header_rows: int | None = None
     shape: str = ""
     unrecognised: bool = False  # looks like a table, but its cells cannot be told apart
+    placed: bool = False  # cells placed in their columns by position
 
 
 def _tab_run(lines: list[str], i: int) -> _Run | None:
@@ -172,8 +173,51 @@ def _space_run(lines: list[str], i: int) -> _Run | None:
     numeric = sum(1 for r in body if any(_is_figure(c) for c in r[1:]))
     if len(rows) >= 2 and len(widths) == 1 and numeric * 2 >= len(body):
         return _Run(j, rows, shape="space-aligned")
+    if len(rows) >= 2 and numeric * 2 >= len(body):
+        placed = _by_position(lines[i:j])
+        if placed is not None:
+            return _Run(j, placed, shape="space-aligned", placed=True)
     unsure = len(rows) >= 3 and numeric * 2 >= len(body)
     return _Run(j, [], shape="space-aligned", unrecognised=unsure)
+
+
+_CELL = re.compile(r"(?:(?![ \u3000\xa0]{2,}|\t)\S(?:(?![ \u3000\xa0]{2,}|\t).)*)")
+
+
+def _positioned(line: str) -> list[tuple[int, int, str]]:
+    """Cells of a space-aligned line with their display columns (CJK characters are two wide)."""
+    widths = [0]
+    for ch in line:
+        widths.append(widths[-1] + (2 if unicodedata.east_asian_width(ch) in "WF" else 1))
+    return [(widths[m.start()], widths[m.end()], _clean(m.group(0))) for m in _CELL.finditer(line)]
+
+
+def _by_position(lines: list[str]) -> list[list[str]] | None:
+    """Rows with missing (empty or merged) cells, placed in the column they sit under.
+    The widest row gives the columns; a cell belongs to the first column (after the
+    previous cell's) that it overlaps, give or take two display columns — left-,
+    right- or centre-aligned. None when a cell fits no column."""
+    rows = [_positioned(line) for line in lines]
+    anchor = max(rows, key=len)
+    out: list[list[str]] = []
+    for row in rows:
+        cells = [""] * len(anchor)
+        last = -1
+        for start, end, text in row:
+            col = next(
+                (
+                    k
+                    for k, (a_start, a_end, _) in enumerate(anchor)
+                    if k > last and start < a_end + 2 and end > a_start - 2  # overlaps
+                ),
+                None,
+            )
+            if col is None:
+                return None
+            cells[col] = text
+            last = col
+        out.append(cells)
+    return out
 
 
 # --- the national template's tables --------------------------------------------------------
@@ -323,6 +367,11 @@ def text_items(text: str) -> tuple[list[Item], list[str]]:
                 else:
                     table = _grid(run.rows, run.header_rows, where)
                     notes.extend(table.notes)
+                    if run.placed:
+                        notes.append(
+                            f"{where}: a space-aligned table with empty or merged cells: each "
+                            "cell was placed in the column it sits under"
+                        )
                     items.append(table)
             elif run.rows:
                 items.extend(" ".join(r) for r in run.rows)  # one tabbed line: text
