@@ -41,7 +41,11 @@ def _import(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.sources]
     out = Path(args.output) if args.output not in (None, "-") else None
-    batch = len(paths) > 1 or any(p.is_dir() for p in paths) or (out is not None and out.is_dir())
+    batch = (
+        len(paths) > 1
+        or any(p.is_dir() for p in paths)
+        or (out is not None and (out.is_dir() or str(args.output).endswith(("/", "\\"))))
+    )
     if batch:
         if out is None:
             print("kiosk import: several sources need -o FOLDER", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 Each source gets a slug of its own (from its file name, or from the pinyin
 initials of its title); the same source imported twice keeps its slug and its
-file, and two sources with the same bytes are imported once. A failure in one
+file, two sources with the same bytes are imported once, and a report whose
+title and date are those of a file already in the folder replaces that file
+instead of making a second copy. A failure in one
 file is recorded and the rest go on. What is written is validated first: it must
 parse as a report, or it is not written.
 """
@@ -97,6 +99,20 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _reports_in(folder: Path) -> dict[tuple[str, str], str]:
+    from kiosk.content.library import content_files
+    from kiosk.content.parse import split_front_matter
+
+    found: dict[tuple[str, str], str] = {}
+    for path in content_files(folder):
+        try:
+            meta, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ContentError):
+            continue
+        found.setdefault((str(meta.get("title")), str(meta.get("date", "") or "")), path.stem)
+    return found
+
+
 def import_many(
     paths: Iterable[Path],
     out_dir: Path,
@@ -108,6 +124,7 @@ def import_many(
     results: list[Result] = []
     by_digest: dict[str, str] = {}
     taken: dict[str, Path] = {}
+    known = _reports_in(out_dir)  # (title, date) → slug of a report already there
     for n, source in enumerate(files, start=1):
         if progress:
             progress(n, len(files), source)
@@ -120,7 +137,8 @@ def import_many(
                 result.slug, result.status = by_digest[digest], "duplicate"
                 continue
             imported = import_bytes(data, origin_url, source.name)
-            slug = slug_for(source, imported)
+            key = (str(imported.meta.get("title")), str(imported.meta.get("date", "")))
+            slug = known.get(key) or slug_for(source, imported)  # the same report: its file
             if slug in taken and taken[slug] != source:
                 slug = f"{slug}-{digest[:6]}"
             markdown = imported.to_markdown()
@@ -132,6 +150,7 @@ def import_many(
                 write_atomic(target, markdown)
             by_digest[digest] = slug
             taken[slug] = source
+            known.setdefault(key, slug)
             result.slug, result.imported = slug, imported
             result.warnings = imported.warnings
         except ContentError as exc:

@@ -93,3 +93,16 @@ def test_check_finds_no_chrome_in_any_golden_output_nor_in_the_bundled_content()
     assert len(outputs) >= 20
     root = CASES.parents[1]
     assert chrome_problems([*outputs, root / "content"]) == []
+
+
+def test_the_same_report_saved_under_another_name_replaces_its_file(
+    sources: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "content"
+    main(["import", str(sources / "qingshan-2021.html"), "-o", f"{out}/"])
+    renamed = tmp_path / "page (1).html"
+    data = (sources / "qingshan-2021.html").read_bytes().replace(b"</body>", b"<p></p></body>")
+    renamed.write_bytes(data)
+    assert main(["import", str(renamed), "-o", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["qingshan-2021.md"]
+    assert "qingshan-2021.md (unchanged)" in capsys.readouterr().out
