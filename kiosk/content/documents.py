@@ -134,6 +134,7 @@ def pdf_items(data: bytes) -> tuple[list[Item], list[Dropped], list[str]]:
                 notes.append(f"page {number}: no text (a scanned page? OCR it first)")
             entries.sort(key=lambda e: e[0])
             pages.append(entries)
+            page.close()  # pdfplumber caches every object of a page: bounded memory
     dropped = _drop_running_lines(pages)
     _join_tables(pages)
     for entries in pages:
