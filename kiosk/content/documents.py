@@ -7,8 +7,9 @@
   numbers (``- 3 -``, ``第 3 页 共 9 页``) are dropped, with their reason; lines are
   re-joined into paragraphs across line and page breaks: a line that reaches the
   right margin continues on the next one.
-* .docx: python-docx. Paragraphs and tables in body order; soft line breaks
-  inside a paragraph are joined; merged cells keep their place (a horizontal
+* .docx: python-docx. Paragraphs and tables in body order; Word's automatic
+  numbering written out (``docx_numbering``); soft line breaks inside a paragraph
+  are joined; merged cells keep their place (a horizontal
   merge is a continuation, a vertical merge repeats the label as HTML rowspans do).
 
 Both give the same items as the HTML reader, so the structure (headings 一、/（一）/
@@ -24,6 +25,7 @@ import zipfile
 from collections import Counter
 from typing import Any
 
+from kiosk.content.docx_numbering import Numbering
 from kiosk.content.html import grid_items
 from kiosk.content.texttables import MAX_CELLS, Item, Table
 
@@ -300,11 +302,15 @@ def docx_items(data: bytes) -> tuple[list[Item], dict[str, str], list[str]]:
         hints["title"] = title
     items: list[Item] = []
     notes: list[str] = []
+    numbering = Numbering(document)
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = Paragraph(child, document).text
-            text = re.sub(r"\s*\n\s*", "", text)  # soft line breaks inside a paragraph
+            paragraph = Paragraph(child, document)
+            text = re.sub(r"\s*\n\s*", "", paragraph.text)  # soft line breaks inside
+            marker = numbering.marker(paragraph)  # Word's automatic 一、/（一）/1.
+            if marker and not text.lstrip().startswith(marker):
+                text = marker + text.lstrip()
             if text.strip():
                 items.append(text)
         elif tag == "tbl":
