@@ -344,6 +344,13 @@ def _table(table: HtmlElement, notes: list[str]) -> list[HtmlItem]:
     width = max((len(r) for r in grid), default=0)
     if width * len(grid) > MAX_CELLS:
         return _table_as_text(rows_cells, width * len(grid), notes)
+    short = [r + 1 for r, row in enumerate(grid) if row and len(row) < width]
+    if short:
+        notes.append(
+            f"a table ({' | '.join(c or '' for c in grid[0])[:40]}…) has rows with fewer cells "
+            f"than its {width} columns (rows {', '.join(map(str, short[:10]))}): they are "
+            "padded on the right; check them against the source"
+        )
     return grid_items(grid, is_head)
 
 

@@ -95,3 +95,9 @@ def test_old_word_files_and_ofd_are_refused_with_what_to_do() -> None:
         z.writestr("OFD.xml", "<ofd:OFD/>")
     with pytest.raises(UnsupportedFormat, match="OFD"):
         import_bytes(ofd.getvalue())
+
+
+def test_a_ragged_html_table_is_explained() -> None:
+    table = "<table><tr><th>项目</th><th>甲</th><th>乙</th></tr><tr><td>规章</td><td>1</td></tr></table>"
+    imported = import_bytes(page(table))
+    assert any("fewer cells than its 3 columns (rows 2)" in w for w in imported.warnings)
