@@ -266,11 +266,18 @@ def export_section(tmp: Path) -> None:
     export.run(tmp, row)
 
 
+def hostile_import_section(tmp: Path) -> None:
+    from bench import hostile_import
+
+    hostile_import.run(tmp, row)
+
+
 EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
     export_section,
+    hostile_import_section,
 ]
 
 if __name__ == "__main__":

@@ -37,24 +37,64 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from kiosk.content.batch import import_many, validated
     from kiosk.content.importer import import_file
+    from kiosk.content.parse import ContentError
 
-    source = Path(args.source)
+    paths = [Path(p) for p in args.sources]
+    out = Path(args.output) if args.output not in (None, "-") else None
+    batch = (
+        len(paths) > 1
+        or any(p.is_dir() for p in paths)
+        or (out is not None and (out.is_dir() or str(args.output).endswith(("/", "\\"))))
+    )
+    if batch:
+        if out is None:
+            print("kiosk import: several sources need -o FOLDER", file=sys.stderr)
+            return 2
+
+        def progress(n: int, total: int, source: Path) -> None:
+            done = int(30 * n / total)
+            bar = f"[{'#' * done}{'.' * (30 - done)}] {n}/{total} {source.name[:40]}"
+            print(f"\r{bar:<90}", end="", file=sys.stderr, flush=True)
+
+        results = import_many(paths, out, args.origin_url, progress)
+        print(file=sys.stderr)
+        for r in results:
+            print(r.summary())
+            if args.explain and r.imported is not None:
+                print(r.imported.explain())
+        failed = sum(1 for r in results if r.error)
+        print(f"{len(results)} files, {len(results) - failed} imported, {failed} failed")
+        return 1 if failed or not results else 0
+    source = paths[0]
     try:
         imported = import_file(source, origin_url=args.origin_url)
     except OSError as exc:
         print(f"{source}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        print(f"{source}: cannot import: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     text = imported.to_markdown()
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
+    try:
+        validated(out.stem if out else "report", text)
+    except ContentError as exc:
+        print(f"{source}: the output would not load: {exc}", file=sys.stderr)
+        return 1
+    if args.explain:
+        sys.stdout.write(imported.explain())
+    if out is None:
+        if not args.explain:
+            sys.stdout.write(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {imported.meta.get('title')} ({len(imported.blocks)} blocks)")
+        out.write_text(text, encoding="utf-8")
+        print(f"{out}: {imported.meta.get('title')} ({len(imported.blocks)} blocks)")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kiosk.content.chrome_check import chrome_problems
     from kiosk.content.library import check
 
     settings = Settings.from_env(content_dir=args.path)
@@ -63,6 +103,7 @@ def _check(args: argparse.Namespace) -> int:
     for p in missing:
         print(f"{p}:0: no such file or folder")
     problems = check([p for p in paths if p.exists()], settings.max_content_bytes)
+    problems += chrome_problems([p for p in paths if p.exists()])
     for problem in problems:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
@@ -167,9 +208,25 @@ def build_parser() -> argparse.ArgumentParser:
         )
     serve.set_defaults(func=_serve)
 
-    imp = sub.add_parser("import", help="turn a portal page (HTML or text) into a report file")
-    imp.add_argument("source", help="the saved page: .html or .txt, UTF-8 or GB18030")
-    imp.add_argument("-o", "--output", help="write here instead of standard output")
+    imp = sub.add_parser(
+        "import", help="turn portal pages (HTML or text) and attachments (PDF, .docx) into reports"
+    )
+    imp.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="saved pages (.html, .txt; UTF-8 or GB18030), .pdf or .docx files, or folders of them",
+    )
+    imp.add_argument(
+        "-o",
+        "--output",
+        help="the report file to write (one source), or the folder (several; one <slug>.md each)",
+    )
+    imp.add_argument(
+        "--explain",
+        action="store_true",
+        help="list each dropped line with its reason, the warnings, and the tables/figures kept",
+    )
     imp.add_argument("--origin-url", help="the page's address on the portal")
     imp.set_defaults(func=_import)
 
