@@ -16,8 +16,7 @@ WEB = ("kiosk.web", "kiosk.services", "kiosk.app")
 LAZY = {
     ("kiosk.cli", "uvicorn"),
     ("kiosk.cli", "kiosk.web"),
-    ("kiosk.cli", "kiosk.content.importer"),
-    ("kiosk.cli", "kiosk.content.library"),
+    ("kiosk.cli", "kiosk.content"),  # importer, batch, library, checks: per command
     ("kiosk.cli", "kiosk.services"),
     ("kiosk.cli", "kiosk.speech.engine"),
     ("kiosk.cli", "kiosk.speech.service"),
