@@ -23,6 +23,10 @@ LAZY = {
     ("kiosk.cli", "kiosk.export"),
     ("kiosk.cli", "time"),
     ("kiosk.toolbar", "pypinyin"),
+    # PDF and Word readers are loaded only when such a file is imported.
+    ("kiosk.content.documents", "docx"),
+    ("kiosk.content.documents", "pdfplumber"),
+    ("kiosk.content.documents", "pypdfium2"),
     ("kiosk.search._text", "jieba"),
     ("kiosk.speech._worker", "pyttsx3"),  # in the worker process only
 }
