@@ -28,6 +28,7 @@ LAZY = {
     ("kiosk.content.documents", "pdfplumber"),
     ("kiosk.content.documents", "pypdfium2"),
     ("kiosk.search._text", "jieba"),
+    ("kiosk.content.batch", "pypinyin"),
     ("kiosk.speech._worker", "pyttsx3"),  # in the worker process only
 }
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content.importer import Imported, import_bytes
-from kiosk.content.parse import ContentError, is_slug, parse_report
+from kiosk.content.library import content_files
+from kiosk.content.parse import ContentError, is_slug, parse_report, split_front_matter
 
 #: File types ``kiosk import`` reads from a folder.
 SUFFIXES = (".html", ".htm", ".shtml", ".txt", ".pdf", ".docx")
@@ -100,8 +101,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _reports_in(folder: Path) -> dict[tuple[str, str], str]:
-    from kiosk.content.library import content_files
-    from kiosk.content.parse import split_front_matter
 
     found: dict[tuple[str, str], str] = {}
     for path in content_files(folder):

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from kiosk.content import documents
 from kiosk.content.html import html_items, is_html
 from kiosk.content.sentences import split_sentences
 from kiosk.content.texttables import Item, Table, text_items
@@ -271,7 +272,6 @@ def decode(data: bytes) -> str:
 
 def import_bytes(data: bytes, origin_url: str | None = None, name: str = "") -> Imported:
     """Import a page (HTML or text), a PDF or a .docx file, told apart by their bytes."""
-    from kiosk.content import documents
 
     notes: list[str] = []
     hints: dict[str, str] = {}
