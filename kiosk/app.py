@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from kiosk import bundle, i18n, prefs
+from kiosk import bundle, guide, i18n, prefs
 from kiosk.content.library import ContentStore
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.search.index import SearchIndex
@@ -183,6 +183,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     tg.start_soon(_watch_content, store, settings.reload_interval)
                 if settings.speech_prebuild:
                     tg.start_soon(_prebuild_audio, store, speech)
+                    if settings.kiosk_mode:  # 语音导览's fixed prompts
+                        tg.start_soon(guide.prebuild_prompts, speech)
                 tg.start_soon(_build_index, store, search)
                 yield
                 tg.cancel_scope.cancel()

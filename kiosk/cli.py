@@ -100,13 +100,18 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"\n{utt.sentence_id}: {exc}", file=sys.stderr)
             done = int(30 * n / len(jobs))
             print(f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(jobs)}", end="", file=sys.stderr)
+        from kiosk.guide import build_prompts
+
+        prompts, prompt_failed = build_prompts(speech)  # 语音导览's fixed prompts
+        failed += prompt_failed
     finally:
         speech.close()
     print(file=sys.stderr)
     took = time.monotonic() - started
     print(
         f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
-        f"{size / 1e6:.1f} MB (WAV + MP3), {took:.1f} s" + (f", {failed} failed" if failed else "")
+        f"{size / 1e6:.1f} MB (WAV + MP3), {prompts} guide prompts made, {took:.1f} s"
+        + (f", {failed} failed" if failed else "")
     )
     return 1 if failed else 0
 
