@@ -160,7 +160,9 @@
       /** @type {{text: string, ms: number}[]} touch or key to first sound */
       timings: [],
       isOn: function () { return on; },
-      level: function () { return level; }
+      level: function () { return level; },
+      /** @type {function(): boolean} */
+      speaking: function () { return false; }
     };
     window.kioskGuide = api;
 
@@ -245,6 +247,9 @@
         return out;
       }).filter(Boolean).join(zh ? "" : " ").trim();
     }
+
+    /** Whether the guide is saying something now (or about to). */
+    api.speaking = function () { return !!playing || queue.length > 0; };
 
     function stop() {
       token += 1;
@@ -417,10 +422,13 @@
 
     var letThrough = false;
     var activatedAt = 0;
+    /** @type {HTMLElement|null} */
+    var $activated = null;
     /** Use an item: a click, as the page expects. @param {HTMLElement} $el */
     function activate($el) {
       focusAt = 0;
       activatedAt = performance.now();
+      $activated = $el;
       if (!$el.isConnected) return;
       if (isField($el)) { setFocus($el, false); return; }
       var $target = !isControl($el) && $touched && $el.contains($touched) ? /** @type {HTMLElement} */ ($touched) : $el;
@@ -565,7 +573,7 @@
       var isDouble = !!lastTap && now - lastTap.t < DOUBLE_MS && distance(e, lastTap) < 80;
       var $item = itemAt(e);
       var again = !!$item && $item === $focus && now - focusAt < AGAIN_MS;
-      down = { x: e.clientX, y: e.clientY, sliding: false, double: isDouble, again: again, ignore: now - activatedAt < DOUBLE_MS, prev: $focus };
+      down = { x: e.clientX, y: e.clientY, sliding: false, double: isDouble, again: again, ignore: now - activatedAt < DOUBLE_MS && (!$item || $item === $activated), prev: $focus };
       if (isDouble || down.ignore || again) return;
       if ($item) explore($item, /** @type {Element} */ (e.target));
     }, true);
