@@ -9,22 +9,42 @@ the expensive routes, and cached.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from kiosk import guide
-from kiosk.app import rate_limited
 from kiosk.i18n import LANGUAGES
+from kiosk.limits import RateLimiter, retry_after
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import MEDIA_TYPES, SpeechService
 from kiosk.widget_views import clean_text
 
-#: Prompts never change for a given text, voice and engine; the URL names the engine.
+log = logging.getLogger("kiosk.guide")
+
+#: Prompts never change for a given text, voice and engine.
 CACHE = "public, max-age=86400"
+DEFAULT_RATE_LIMIT = "600/60/120"
 
 
 def _error(status: int, message: str, **headers: str) -> Response:
     return JSONResponse({"error": message, "status": status}, status, headers=headers)
+
+
+def _check_limit(request: Request) -> float | None:
+    """Seconds to wait, or None. The guide has its own budget: a visitor exploring
+    the screen must not use up the one 智能问答 and search share."""
+    state = request.app.state
+    if not hasattr(state, "guide_limiter"):
+        spec = str(state.settings.guide_rate_limit)
+        try:
+            state.guide_limiter = RateLimiter.from_setting(spec)
+        except ValueError:
+            log.warning("guide: guide_rate_limit %r is invalid; using %s", spec, DEFAULT_RATE_LIMIT)
+            state.guide_limiter = RateLimiter.from_setting(DEFAULT_RATE_LIMIT)
+    limiter: RateLimiter | None = state.guide_limiter
+    return limiter.check(request.client.host if request.client else "-") if limiter else None
 
 
 async def prompt(request: Request) -> Response:
@@ -45,9 +65,12 @@ async def prompt(request: Request) -> Response:
     utterance = guide.prompt(speech, text, lang)
     path = speech.cached(utterance)
     if path is None:
-        limited = rate_limited(request)
-        if limited is not None:
-            return limited
+        wait = _check_limit(request)
+        if wait is not None:
+            seconds = retry_after(wait)
+            return _error(
+                429, f"too many new prompts: try again in {seconds} s", **{"Retry-After": seconds}
+            )
         try:
             path = await speech.ensure(utterance)
         except SpeechBusy:

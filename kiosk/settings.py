@@ -104,6 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
     ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
+    Setting(
+        "guide_rate_limit",
+        "600/60/120",
+        "Per-client limit on 语音导览 prompts that are not pre-built (titles, paragraphs, answers): N/SECONDS/BURST, or off. Pre-built prompts are never limited.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

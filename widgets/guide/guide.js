@@ -694,6 +694,13 @@
             $focus = $panel;  // the arrows continue inside the panel
             say(panelSummary($panel));
           }
+        } else if (r.type === "attributes" && r.attributeName === "aria-expanded" && $el.getAttribute("aria-expanded") === "false") {
+          // A panel closed with the guide inside it: back to the control that opened it.
+          var $closed = document.getElementById($el.getAttribute("aria-controls") || "");
+          if ($closed && $focus && ($closed === $focus || $closed.contains($focus) || !$focus.isConnected)) {
+            setFocus($el, true);
+            say(describe($el));
+          }
         } else if (r.type === "attributes" && r.attributeName === "aria-pressed" && $el === $focus) {
           say([[nameOf($el)].concat(stateOf($el))]);
         } else if (r.type === "attributes" && r.attributeName === "open" && $el.tagName === "DIALOG" && $el.hasAttribute("open")) {
