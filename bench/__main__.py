@@ -250,11 +250,18 @@ def export_section(tmp: Path) -> None:
     export.run(tmp, row)
 
 
+def guide_section(tmp: Path) -> None:
+    from bench import guide
+
+    guide.run(tmp, row)
+
+
 EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
     export_section,
+    guide_section,
 ]
 
 if __name__ == "__main__":

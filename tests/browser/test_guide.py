@@ -139,16 +139,26 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     total = int(arrival.split("共 ")[1].split(" 页")[0])
     assert total > 1
 
-    # A tap on a paragraph reads it.
-    finger.tap(".kiosk-report p")
-    first_paragraph = page.locator(".kiosk-report p").first.inner_text().strip()[:10]
-    wait_said(page, first_paragraph)
-
     # Page turn: 下一页 twice (tap, tap again).
     finger.tap(".kiosk-js-page-next")
     assert wait_said(page, "下一页").startswith("下一页，按钮。")
     finger.tap(".kiosk-js-page-next")
     assert wait_said(page, "第 2 页") == f"第 2 页，共 {total} 页。"
+
+    # A tap on a paragraph of this page reads it.
+    index = page.evaluate(
+        """() => [...document.querySelectorAll('.kiosk-report p')].findIndex(p => {
+             const r = p.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; })"""
+    )
+    paragraph = page.locator(".kiosk-report p").nth(index)
+    box = paragraph.bounding_box()
+    assert box is not None
+    finger.page.wait_for_timeout(450)
+    finger.touch(box["x"] + 40, box["y"] + 20)
+    text = "".join(paragraph.inner_text().split())
+    spoken = "".join(wait_said(page, text[:12]).split())
+    assert spoken in (text, text + "。")
+    assert said(page)[-2] == f"第 2 页，共 {total} 页。"  # nothing else turned the page
 
     # Settings: open the panel, choose size 4.
     finger.tap(".kiosk-js-settings-open")
