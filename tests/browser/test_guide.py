@@ -364,3 +364,25 @@ def test_phone_has_no_guide(browser: Browser, guide_server: Server) -> None:
     assert page.locator(".kiosk-guide").count() == 0
     assert page.evaluate("typeof window.kioskGuide") == "undefined"
     page.context.close()
+
+
+def test_button_volume_and_g_key(browser: Browser, guide_server: Server) -> None:
+    page = guide_page(browser)
+    finger = Finger(page)
+    page.goto(guide_server.url + "/help")
+    page.locator(".kiosk-js-guide-toggle").click()  # the big button, as anyone presses it
+    assert wait_said(page, "语音导览已打开").endswith("帮助。")
+    assert page.locator(".kiosk-js-guide-toggle").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.kioskGuide.level()") == 3  # a middle level to start
+    finger.tap(".kiosk-js-guide-volume[data-step='1']")
+    assert wait_said(page, "导览音量增大") == "导览音量增大，按钮。再点一次确认。"
+    finger.tap(".kiosk-js-guide-volume[data-step='1']")
+    assert wait_said(page, "导览音量 4 级") == "导览音量 4 级（共 5 级）。"
+    page.goto(guide_server.url + "/library")  # the visitor's level and state go along
+    wait_said(page, "报告列表")
+    assert page.evaluate("window.kioskGuide.level()") == 4
+    page.keyboard.press("g")
+    assert said(page)[-1] == "语音导览已关闭。"
+    assert page.evaluate("sessionStorage.getItem('kiosk-guide')") is None
+    assert page.locator(".kiosk-guide__volume").is_hidden()
+    page.context.close()

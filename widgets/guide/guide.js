@@ -162,7 +162,9 @@
       isOn: function () { return on; },
       level: function () { return level; },
       /** @type {function(): boolean} */
-      speaking: function () { return false; }
+      speaking: function () { return false; },
+      /** @type {function(): string} */
+      audioState: function () { return "none"; }
     };
     window.kioskGuide = api;
 
@@ -250,6 +252,8 @@
 
     /** Whether the guide is saying something now (or about to). */
     api.speaking = function () { return !!playing || queue.length > 0; };
+    /** The audio output's state: "running", "suspended" (the browser wants a touch first) or "none". */
+    api.audioState = function () { return ctx ? ctx.state : "none"; };
 
     function stop() {
       token += 1;
@@ -612,6 +616,14 @@
       if (d.again && $focus) { lastTap = null; activate($focus); return; }
       lastTap = { t: performance.now(), x: e.clientX, y: e.clientY, prev: d.prev };
     }, true);
+
+    // Browsers let a page sound only after a tap or key (a long press is neither):
+    // what was said meanwhile starts when the finger lifts.
+    ["pointerup", "keyup", "touchend"].forEach(function (type) {
+      window.addEventListener(type, function () {
+        if (ctx && ctx.state === "suspended") ctx.resume().catch(function () { /* not yet allowed */ });
+      }, true);
+    });
 
     window.addEventListener("pointercancel", function () { down = null; window.clearTimeout(holdTimer); holdTimer = 0; }, true);
 
