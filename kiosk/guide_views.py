@@ -1,5 +1,8 @@
 """``GET /guide/prompt.wav?lang=&text=``: the audio of one 语音导览 prompt.
 
+With ``&ready=1`` (the guide preloading a screen's clips) only audio that is
+already made is sent; otherwise 204, and nothing is synthesised.
+
 Kiosk mode only (phones use their own screen reader), and only for the kiosk's
 own pages: a request another site's page makes (``Sec-Fetch-Site`` cross-site)
 is refused. Fixed prompts (``kiosk.guide``) are already on disk and served at
@@ -64,6 +67,9 @@ async def prompt(request: Request) -> Response:
     speech: SpeechService = request.app.state.speech
     utterance = guide.prompt(speech, text, lang)
     path = speech.cached(utterance)
+    if path is None and request.query_params.get("ready") == "1":
+        # Preloading: only what is made already; never keep the engine busy for it.
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     if path is None:
         wait = _check_limit(request)
         if wait is not None:

@@ -90,3 +90,13 @@ def test_new_prompts_have_their_own_limit(settings: Settings) -> None:
         assert (
             client.get("/ask", params={"q": "热线"}).status_code == 200
         )  # 智能问答's budget is apart
+
+
+def test_preloading_never_synthesises(kiosk: TestClient) -> None:
+    params = {"lang": "zh-CN", "text": "第 7 页，共 9 页。", "ready": "1"}
+    early = kiosk.get("/guide/prompt.wav", params=params)
+    assert early.status_code == 204 and early.content == b""
+    speech = kiosk.app.state.speech  # type: ignore[attr-defined]
+    assert speech.cached(guide.prompt(speech, params["text"], "zh-CN")) is None
+    assert _prompt(kiosk, params["text"]).status_code == 200  # type: ignore[attr-defined]
+    assert kiosk.get("/guide/prompt.wav", params=params).status_code == 200  # made now

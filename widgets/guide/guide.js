@@ -180,7 +180,8 @@
     var playing = null;
     /** @type {{text: string, lang: string}[]} */
     var queue = [];
-    var inputAt = 0;
+    var inputAt = 0;  // the input a speech answers: for timings
+    var touchedAt = 0;  // the visitor's last touch or key
     /** @type {Array<Array<string|{text: string, lang: string}>>} */
     var lastSaid = [];
 
@@ -197,13 +198,17 @@
       return ctx;
     }
 
-    /** @param {{text: string, lang: string}} seg @returns {Promise<AudioBuffer|null>} */
-    function clip(seg) {
+    /**
+     * A clip, fetched and decoded once per page. `ready` (preloading): only if the
+     * server has it made already — preloading never keeps the engine busy.
+     * @param {{text: string, lang: string}} seg @param {boolean=} ready @returns {Promise<AudioBuffer|null>}
+     */
+    function clip(seg, ready) {
       var key = seg.lang + "\u001f" + seg.text;
       if (!clips[key]) {
-        var url = endpoint + "?lang=" + encodeURIComponent(seg.lang) + "&text=" + encodeURIComponent(seg.text);
+        var url = endpoint + "?lang=" + encodeURIComponent(seg.lang) + "&text=" + encodeURIComponent(seg.text) + (ready ? "&ready=1" : "");
         clips[key] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-          if (!r.ok) throw new Error(String(r.status));
+          if (r.status !== 200) throw new Error(String(r.status));
           return r.arrayBuffer();
         }).then(function (data) {
           var c = audio();
@@ -305,7 +310,7 @@
       var texts = Object.keys(S).map(function (k) { return S[k]; }).filter(function (t) { return t.indexOf("%(") < 0; });
       if (script.name) texts.push(script.name);
       items().slice(0, 60).forEach(function ($el) { if (isControl($el)) texts.push(nameOf($el)); });
-      texts.forEach(function (t) { segments(t, lang).forEach(clip); });
+      texts.forEach(function (t) { segments(t, lang).forEach(function (seg) { clip(seg, true); }); });
     }
 
     // -- what an item says ------------------------------------------------------------
@@ -557,6 +562,7 @@
 
     window.addEventListener("pointerdown", function (e) {
       if (!e.isPrimary) return;
+      touchedAt = performance.now();
       swallow = false;
       if (!on) { offDown(e); return; }
       e.preventDefault();
@@ -640,6 +646,7 @@
     // -- keys -------------------------------------------------------------------------------
     window.addEventListener("keydown", function (e) {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
+      touchedAt = performance.now();
       var $t = /** @type {Element} */ (e.target);
       var typing = !!($t.closest && $t.closest("input:not([type=button]):not([type=submit]), textarea, select, [contenteditable]"));
       var key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
@@ -659,7 +666,7 @@
       else if (key === "r") { e.preventDefault(); if (lastSaid.length) say(lastSaid); }
       else if (key === "-") { e.preventDefault(); setVolume(-1); }
       else if (key === "+" || key === "=") { e.preventDefault(); setVolume(1); }
-      else if (key === "Enter" && $focus && !isControl($focus)) { e.preventDefault(); activate($focus); }
+      else if (key === "Enter" && $focus && !isControl($focus) && itemOf($focus) === $focus) { e.preventDefault(); activate($focus); }
       else if (key === "Enter" && $focus && isControl($focus)) { pending = signature($focus); }
     }, true);
 
@@ -677,7 +684,9 @@
       var detail = /** @type {CustomEvent} */ (e).detail || {};
       var turned = !!pageInfo && pageInfo.page !== detail.page;
       pageInfo = { page: detail.page, total: detail.total };
-      if (on && turned) say([[fill(S.page, pageInfo)]], !!playing || queue.length > 0);
+      // The visitor's turns, not the reading's own (it turns pages as it reads).
+      var theirs = performance.now() - touchedAt < 2000;
+      if (on && turned && theirs) say([[fill(S.page, pageInfo)]], !!playing || queue.length > 0);
     });
 
     function afterChange() {
