@@ -324,7 +324,11 @@ def test_no_speech_with_the_guide_off(browser: Browser, guide_server: Server) ->
 
 def test_idle_dialog_is_spoken(browser: Browser, tmp_path: Path) -> None:
     server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="11"
+        tmp_path,
+        KIOSK_KIOSK_MODE="1",
+        KIOSK_IDLE_TIMEOUT="2",
+        KIOSK_IDLE_COUNTDOWN="11",
+        KIOSK_SPEECH_ENGINE="pyttsx3",
     )
     try:
         page = new_page(browser, KIOSK)
