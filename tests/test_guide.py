@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio
@@ -46,6 +47,8 @@ def test_build_prompts_makes_each_fixed_prompt_once(tmp_path: Path) -> None:
         path = speech.cached(utt)
         assert path is not None
         assert 0.4 < wav_duration(path) < 3 and wav_rms(path) > 0.01  # speech, not silence
-        assert anyio.run(guide.prebuild_prompts, speech) == 0
+        # Its own thread: a browser test's session may hold this thread's event loop.
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(anyio.run, guide.prebuild_prompts, speech).result() == 0
     finally:
         speech.close()

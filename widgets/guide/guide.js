@@ -204,9 +204,10 @@
      * @param {{text: string, lang: string}} seg @param {boolean=} ready @returns {Promise<AudioBuffer|null>}
      */
     function clip(seg, ready) {
-      var key = seg.lang + "\u001f" + seg.text;
+      var voice = /^en\b/i.test(seg.lang) ? "en" : "zh-CN";  // the interface languages' voices
+      var key = voice + "\u001f" + seg.text;
       if (!clips[key]) {
-        var url = endpoint + "?lang=" + encodeURIComponent(seg.lang) + "&text=" + encodeURIComponent(seg.text) + (ready ? "&ready=1" : "");
+        var url = endpoint + "?lang=" + voice + "&text=" + encodeURIComponent(seg.text) + (ready ? "&ready=1" : "");
         clips[key] = fetch(url, { credentials: "same-origin" }).then(function (r) {
           if (r.status !== 200) throw new Error(String(r.status));
           return r.arrayBuffer();
@@ -247,7 +248,7 @@
       return sentences.map(function (clauses) {
         var out = "";
         clauses.map(clauseText).filter(Boolean).forEach(function (c, i) {
-          if (i > 0 && !/[。！？!?：:，,；;.]$/.test(out)) out += comma;
+          if (i > 0) out += /[。！？：，；]$/.test(out) ? "" : (/[!?:,;.]$/.test(out) ? " " : comma);
           out += c;
         });
         if (out && !/[。！？!?.]$/.test(out)) out += zh ? "。" : ".";
@@ -256,22 +257,27 @@
     }
 
     /** Whether the guide is saying something now (or about to). */
-    api.speaking = function () { return !!playing || queue.length > 0; };
+    api.speaking = function () { return !!playing || loading || queue.length > 0; };
     /** The audio output's state: "running", "suspended" (the browser wants a touch first) or "none". */
     api.audioState = function () { return ctx ? ctx.state : "none"; };
+
+    var loading = false;  // the next clip is on its way: one chain of clips at a time
 
     function stop() {
       token += 1;
       queue = [];
+      loading = false;
       if (playing) { try { playing.stop(); } catch (e) { /* already ended */ } playing = null; }
     }
 
     function pump() {
-      if (playing || !queue.length) return;
+      if (playing || loading || !queue.length) return;
       var my = token;
       var seg = queue.shift();
+      loading = true;
       clip(seg).then(function (buffer) {
         if (my !== token) return;
+        loading = false;
         var c = audio();
         if (!buffer || !c || !gain) { pump(); return; }
         var source = c.createBufferSource();
@@ -686,7 +692,7 @@
       pageInfo = { page: detail.page, total: detail.total };
       // The visitor's turns, not the reading's own (it turns pages as it reads).
       var theirs = performance.now() - touchedAt < 2000;
-      if (on && turned && theirs) say([[fill(S.page, pageInfo)]], !!playing || queue.length > 0);
+      if (on && turned && theirs) say([[fill(S.page, pageInfo)]], api.speaking());
     });
 
     function afterChange() {
