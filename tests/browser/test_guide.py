@@ -331,12 +331,19 @@ def test_idle_dialog_is_spoken(browser: Browser, tmp_path: Path) -> None:
         KIOSK_SPEECH_ENGINE="pyttsx3",
     )
     try:
-        page = new_page(browser, KIOSK)
+        page = guide_page(browser)
+        finger = Finger(page)
         page.goto(server.url + "/library")
         page.keyboard.press("g")
         wait_said(page, "报告列表")
         opened = wait_said(page, "还在阅读吗", timeout=15)
         assert opened == "还在阅读吗？11 秒后屏幕将回到首页。轻触任意处继续阅读。"
+        # A touch anywhere continues reading.
+        finger.touch(540, 1800)
+        wait_for(page, "!document.querySelector('dialog[open]')")
+        page.evaluate("window.kioskGuide.log.length = 0")
+        # Left alone again: asked again, counted down, reset.
+        assert wait_said(page, "还在阅读吗", timeout=15).startswith("还在阅读吗？11 秒后")
         assert wait_said(page, "10 秒后") == "10 秒后屏幕将回到首页。"
         assert wait_said(page, "5 秒后") == "5 秒后屏幕将回到首页。"
         page.wait_for_url(server.url + "/", timeout=15000)
