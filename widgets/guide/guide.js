@@ -140,6 +140,8 @@
 
   Kiosk.modules["kiosk-guide"] = function ($root) {
     if (!Kiosk.isKiosk) return;
+    // A static export has no prompt endpoint: no button that cannot speak.
+    if (document.documentElement.hasAttribute("data-kiosk-export")) { $root.hidden = true; return; }
     /** @type {Object<string, string>} */
     var S = JSON.parse($root.getAttribute("data-strings") || "{}");
     /** @type {Object<string, string>} */
