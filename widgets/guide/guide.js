@@ -306,9 +306,12 @@
       if (!append) stop();
       api.log.push(text);
       lastSaid = sentences;
+      var segs = [];
       sentences.forEach(function (clauses) {
-        clauses.forEach(function (c) { queue = queue.concat(segments(clauseText(c), clauseLang(c))); });
+        clauses.forEach(function (c) { segs = segs.concat(segments(clauseText(c), clauseLang(c))); });
       });
+      segs.forEach(function (seg) { clip(seg); });  // all on their way: no gap between clips
+      queue = queue.concat(segs);
       Kiosk.emit("kiosk:speaking");  // the guide speaking counts as use (idle timer)
       pump();
     }
