@@ -110,12 +110,12 @@ def _browser_timings(url: str) -> tuple[list[float], list[float]]:
 
 def run(tmp: Path, row: Row = _print_row) -> None:
     from kiosk import guide
-    from kiosk.app import make_speech
-    from kiosk.settings import Settings
+    from kiosk.config import Settings
+    from kiosk.services import make_speech
 
     print("语音导览 prompts (eSpeak NG)")
     cache = tmp / "cache-guide"
-    settings = Settings({"cache_dir": str(cache), "speech_engine": "pyttsx3"}, environ={})
+    settings = Settings.from_env({}, cache_dir=str(cache), speech_engine="pyttsx3")
     speech = make_speech(settings)
     try:
         start = time.perf_counter()

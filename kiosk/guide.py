@@ -1,6 +1,6 @@
 """语音导览, the kiosk's spoken guide: the prompts it says, in the product's own voice.
 
-The guide (``widgets/guide``) speaks every screen in short pieces: a control's
+The guide (``kiosk/widgets/guide``) speaks every screen in short pieces: a control's
 name, its role, its state, a hint, a page summary. Each piece is a *prompt*,
 made by the speech service like report audio and cached on disk under the same
 key (text, voice, rate, engine version).
@@ -14,7 +14,7 @@ Two kinds of prompt:
 - **dynamic**: titles, numbers, paragraphs, answers, filled-in templates;
   synthesised on first use and cached like every other audio.
 
-This module does not import Starlette: the web side is ``kiosk.guide_views``.
+This module does not import Starlette: the web side is ``kiosk.web.views.guide``.
 """
 
 from __future__ import annotations

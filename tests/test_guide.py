@@ -8,9 +8,9 @@ from pathlib import Path
 import anyio
 
 from kiosk import guide
-from kiosk.app import make_speech
+from kiosk.config import Settings
 from kiosk.i18n import gettext
-from kiosk.settings import Settings
+from kiosk.services import make_speech
 from kiosk.speech.engine import wav_duration, wav_rms
 
 
@@ -37,7 +37,7 @@ def test_clips_cut_long_text_at_sentence_ends_like_the_guide() -> None:
 
 
 def test_build_prompts_makes_each_fixed_prompt_once(tmp_path: Path) -> None:
-    settings = Settings({"cache_dir": str(tmp_path / "cache")}, environ={})
+    settings = Settings.from_env({}, cache_dir=str(tmp_path / "cache"))
     speech = make_speech(settings)
     try:
         made, failed = guide.build_prompts(speech)

@@ -11,12 +11,11 @@ from starlette.testclient import TestClient
 
 from kiosk import guide
 from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
 
 
 def _kiosk(settings: Settings, **values: object) -> Settings:
-    current = {s["name"]: s["value"] for s in settings.to_json()}
-    return Settings({**current, "kiosk_mode": True, **values}, environ={})
+    return settings.replace(kiosk_mode=True, **values)
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def test_a_prompt_is_wav_in_the_products_voice(kiosk: TestClient) -> None:
     assert response.headers["cache-control"] == "public, max-age=86400"
     with wave.open(io.BytesIO(response.content)) as w:
         assert w.getnframes() / w.getframerate() > 0.4
-    speech = kiosk.app.state.speech  # type: ignore[attr-defined]
+    speech = kiosk.app.state.services.speech  # type: ignore[attr-defined]
     assert speech.cached(guide.prompt(speech, "字号与配色", "zh-CN")) is not None
     english = kiosk.get("/guide/prompt.wav", params={"lang": "en", "text": "Text and colours"})
     assert english.status_code == 200 and english.content != response.content
@@ -96,7 +95,7 @@ def test_preloading_never_synthesises(kiosk: TestClient) -> None:
     params = {"lang": "zh-CN", "text": "第 7 页，共 9 页。", "ready": "1"}
     early = kiosk.get("/guide/prompt.wav", params=params)
     assert early.status_code == 204 and early.content == b""
-    speech = kiosk.app.state.speech  # type: ignore[attr-defined]
+    speech = kiosk.app.state.services.speech  # type: ignore[attr-defined]
     assert speech.cached(guide.prompt(speech, params["text"], "zh-CN")) is None
     assert _prompt(kiosk, params["text"]).status_code == 200  # type: ignore[attr-defined]
     assert kiosk.get("/guide/prompt.wav", params=params).status_code == 200  # made now
