@@ -16,14 +16,17 @@ WEB = ("kiosk.web", "kiosk.services", "kiosk.app")
 LAZY = {
     ("kiosk.cli", "uvicorn"),
     ("kiosk.cli", "kiosk.web"),
-    ("kiosk.cli", "kiosk.content.importer"),
-    ("kiosk.cli", "kiosk.content.library"),
+    ("kiosk.cli", "kiosk.content"),  # importer, batch, library, checks: per command
     ("kiosk.cli", "kiosk.services"),
     ("kiosk.cli", "kiosk.speech.engine"),
     ("kiosk.cli", "kiosk.speech.service"),
     ("kiosk.cli", "kiosk.export"),
     ("kiosk.cli", "time"),
     ("kiosk.toolbar", "pypinyin"),
+    # PDF and Word readers are loaded only when such a file is imported.
+    ("kiosk.content.documents", "docx"),
+    ("kiosk.content.documents", "pdfplumber"),
+    ("kiosk.content.documents", "pypdfium2"),
     ("kiosk.search._text", "jieba"),
     ("kiosk.speech._worker", "pyttsx3"),  # in the worker process only
 }
