@@ -272,12 +272,19 @@ def hostile_import_section(tmp: Path) -> None:
     hostile_import.run(tmp, row)
 
 
+def guide_section(tmp: Path) -> None:
+    from bench import guide
+
+    guide.run(tmp, row)
+
+
 EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
     export_section,
     hostile_import_section,
+    guide_section,
 ]
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ def _build(args: argparse.Namespace) -> int:
     import time
 
     from kiosk.content.library import load_library
+    from kiosk.guide import build_prompts
     from kiosk.services import make_speech
     from kiosk.speech.engine import SpeechError, wav_duration
     from kiosk.speech.service import SPEEDS
@@ -143,13 +144,16 @@ def _build(args: argparse.Namespace) -> int:
                 failed += 1
                 progress.note(f"{utt.sentence_id}: {exc}")
             progress.step(utt.sentence_id)
+        prompts, prompt_failed = build_prompts(speech)  # 语音导览's fixed prompts
+        failed += prompt_failed
     finally:
         speech.close()
         progress.close()
     took = time.monotonic() - started
     print(
         f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
-        f"{size / 1e6:.1f} MB (WAV + MP3), {took:.1f} s" + (f", {failed} failed" if failed else "")
+        f"{size / 1e6:.1f} MB (WAV + MP3), {prompts} guide prompts made, {took:.1f} s"
+        + (f", {failed} failed" if failed else "")
     )
     return 1 if failed else 0
 

@@ -106,6 +106,10 @@ class Settings:
         "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
     )
     log_level: str = setting("info", "Logging level: debug, info, warning or error.")
+    guide_rate_limit: str = setting(
+        "600/60/120",
+        "Per-client limit on 语音导览 prompts that are not pre-built (titles, paragraphs, answers): N/SECONDS/BURST, or off. Pre-built prompts are never limited.",
+    )
     # New settings go here, at the end: `name: type = setting(default, "help")`,
     # then a row in README.md (scripts/settings_table.py prints it).
 

@@ -19,7 +19,7 @@ import anyio
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from kiosk import bundle, offline
+from kiosk import bundle, guide, offline
 from kiosk.caching import ByteCache
 from kiosk.config import Settings, SettingsError
 from kiosk.content.library import ContentStore, Library
@@ -33,28 +33,36 @@ from kiosk.templating import make_environment
 log = logging.getLogger("kiosk")
 
 MB = 1024 * 1024
-LimitKind = Literal["expensive", "speak", "light"]
+LimitKind = Literal["expensive", "speak", "light", "guide"]
 
 
 @dataclass(frozen=True)
 class Limiters:
     """Per-client rate limits: the expensive kiosk routes (``rate_limit``), the
-    toolbar's speech API (``speak_rate_limit``) and its cheap API (pinyin, QR
-    codes: four times the speech limit). None means no limit."""
+    toolbar's speech API (``speak_rate_limit``), its cheap API (pinyin, QR
+    codes: four times the speech limit) and 语音导览's new prompts
+    (``guide_rate_limit``, a budget of its own). None means no limit."""
 
     expensive: RateLimiter | None
     speak: RateLimiter | None
     light: RateLimiter | None
+    guide: RateLimiter | None
 
     def of(self, kind: LimitKind) -> RateLimiter | None:
-        return {"expensive": self.expensive, "speak": self.speak, "light": self.light}[kind]
+        return {
+            "expensive": self.expensive,
+            "speak": self.speak,
+            "light": self.light,
+            "guide": self.guide,
+        }[kind]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limiters:
         """Raises SettingsError for a limit that is not N/SECONDS[/BURST] or off."""
         expensive = _limiter("rate_limit", settings.rate_limit, burst=30)
         speak = _limiter("speak_rate_limit", settings.speak_rate_limit, burst=10)
-        return cls(expensive, speak, speak.scaled(4) if speak is not None else None)
+        guide = _limiter("guide_rate_limit", settings.guide_rate_limit, burst=120)
+        return cls(expensive, speak, speak.scaled(4) if speak is not None else None, guide)
 
 
 def _limiter(name: str, spec: str, burst: int) -> RateLimiter | None:
@@ -126,6 +134,8 @@ class Services:
                 tg.start_soon(_watch_content, self.store, self.settings.reload_interval)
             if self.settings.speech_prebuild:
                 tg.start_soon(_prebuild_audio, self.store, self.speech)
+                if self.settings.kiosk_mode:  # 语音导览's fixed prompts
+                    tg.start_soon(guide.prebuild_prompts, self.speech)
             tg.start_soon(_build_index, self.store, self.search)
 
     async def close(self) -> None:

@@ -21,6 +21,7 @@ LAZY = {
     ("kiosk.cli", "kiosk.speech.engine"),
     ("kiosk.cli", "kiosk.speech.service"),
     ("kiosk.cli", "kiosk.export"),
+    ("kiosk.cli", "kiosk.guide"),  # kiosk build: 语音导览's fixed prompts
     ("kiosk.cli", "time"),
     ("kiosk.toolbar", "pypinyin"),
     # PDF and Word readers are loaded only when such a file is imported.

@@ -146,7 +146,7 @@ def rate_limited(
     request: Request, kind: LimitKind = "expensive", headers: Mapping[str, str] | None = None
 ) -> Response | None:
     """429 with Retry-After when this client has used up its ``kind`` of requests
-    (``expensive``, ``speak`` or ``light``, :class:`~kiosk.services.Limiters`)."""
+    (``expensive``, ``speak``, ``light`` or ``guide``, :class:`~kiosk.services.Limiters`)."""
     limiter = services(request).limiters.of(kind)
     wait = limiter.check(client_ip(request)) if limiter is not None else None
     if wait is None:

@@ -13,6 +13,7 @@ from kiosk.resources import ASSETS
 from kiosk.web.assets import Assets
 from kiosk.web.pages import html, json
 from kiosk.web.views import (
+    guide,
     handoff,
     offline,
     ops,
@@ -63,5 +64,7 @@ def routes() -> list[BaseRoute]:
         Route("/-/offline-manifest.json", offline.offline_manifest, name="offline_manifest"),
         Route("/-/settings.json", ops.settings_json, name="settings_json"),
         Route("/assets/bundle/kiosk-{digest}.{kind}", ops.bundle, name="bundle"),
+        # 语音导览 (kiosk only): the audio of one spoken-guide prompt.
+        Route("/guide/prompt.wav", guide.prompt, name="guide_prompt"),
         Mount("/assets", Assets(directory=ASSETS), name="assets"),
     ]
