@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, TypeVar
 
 import lxml.html
 import trafilatura
@@ -22,6 +22,7 @@ from lxml.html import HtmlElement
 from kiosk.content.vocab import parse_date
 
 Row = list[str]
+T = TypeVar("T")
 
 
 class Carried(str):
@@ -88,7 +89,7 @@ _SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
 _SPAN_ATTR = re.compile(
     r"\s(?:rowspan|colspan)\s*=\s*(?:\"[^\"<>]{0,20}\"|'[^'<>]{0,20}'|[^\s>]{1,20})", re.I
 )
-#: Lines of trafilatura's extract looked for in each element (a sample when more).
+#: Lines of trafilatura's extract (or rows of a table) looked for; a sample when more.
 _MAX_PROBES = 64
 #: At most this many cells in one table (spans expanded); beyond, the table is kept as text.
 MAX_CELLS = 20_000
@@ -285,9 +286,7 @@ def _article_container(text: str, page: HtmlElement) -> HtmlElement:
     probes = [p[:40] for p in lines if len(p) >= 8 and p.strip("-")]
     if len(probes) < 2:
         return page
-    if len(probes) > _MAX_PROBES:  # evenly spaced, first and last included: linear time
-        step = (len(probes) - 1) / (_MAX_PROBES - 1)
-        probes = [probes[round(i * step)] for i in range(_MAX_PROBES)]
+    probes = _sample(probes)
     # A line the article repeats is looked for as many times as it is repeated: one
     # paragraph of four identical ones holds a quarter of them, not all four.
     wanted = Counter(probes)
@@ -317,7 +316,8 @@ def _take_in_tables(best: HtmlElement, page: HtmlElement, extracted: str) -> Htm
     for table in page.iter("table"):
         if table in inside or not _is_data_table(table):
             continue
-        rows = [_compact(tr.text_content().replace("|", "")) for tr in table.iter("tr")]
+        trs = _sample(table.xpath(".//tr"))
+        rows = [_compact(tr.text_content().replace("|", "")) for tr in trs]
         rows = [r for r in rows if r]
         if not any(re.search(r"\d", r) for r in rows):
             continue
@@ -327,6 +327,14 @@ def _take_in_tables(best: HtmlElement, page: HtmlElement, extracted: str) -> Htm
                 break
             inside = set(best.iter("table"))
     return best
+
+
+def _sample(items: list[T]) -> list[T]:
+    """At most _MAX_PROBES items, evenly spaced, first and last included: linear time."""
+    if len(items) <= _MAX_PROBES:
+        return items
+    step = (len(items) - 1) / (_MAX_PROBES - 1)
+    return [items[round(i * step)] for i in range(_MAX_PROBES)]
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
