@@ -26,7 +26,7 @@ from collections import Counter
 from typing import Any
 
 from kiosk.content.docx_numbering import Numbering
-from kiosk.content.html import grid_items
+from kiosk.content.html import Carried, grid_items
 from kiosk.content.texttables import MAX_CELLS, Item, Table
 
 _PAGE_NUMBER = re.compile(
@@ -324,6 +324,7 @@ def _docx_table(table: Any, notes: list[str]) -> list[Item]:
     if len(rows) * max((len(r.cells) for r in rows), default=0) > MAX_CELLS:
         notes.append(f"a table of {len(rows)} rows is over the limit of {MAX_CELLS} cells: as text")
         return [" ".join(c.text for c in r.cells) for r in rows]
+    above: list[Any] = []
     for row in rows:
         out: list[str | None] = []
         tcs: list[Any] = []
@@ -331,10 +332,13 @@ def _docx_table(table: Any, notes: list[str]) -> list[Item]:
             tc = cell._tc
             if i and tc is tcs[-1]:
                 out.append(None)  # horizontal merge: continuation
+            elif i < len(above) and tc is above[i]:
+                out.append(Carried(_cell(cell.text)))  # vertical merge: the cell above
             else:
                 out.append(_cell(cell.text))
             tcs.append(tc)
         grid.append(out)
+        above = tcs
     return tables_of(grid_items(grid, [False] * len(grid)))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from collections import Counter
+from typing import Any, TypeVar
 
 import lxml.html
 import trafilatura
@@ -21,6 +22,14 @@ from lxml.html import HtmlElement
 from kiosk.content.vocab import parse_date
 
 Row = list[str]
+T = TypeVar("T")
+
+
+class Carried(str):
+    """A cell's text repeated in a row its rowspan (or vertical merge) covers: the same
+    cell again, not a cell of its own that happens to say the same thing."""
+
+
 TableData = tuple[Row, list[Row]]
 HtmlItem = str | TableData
 
@@ -80,7 +89,7 @@ _SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
 _SPAN_ATTR = re.compile(
     r"\s(?:rowspan|colspan)\s*=\s*(?:\"[^\"<>]{0,20}\"|'[^'<>]{0,20}'|[^\s>]{1,20})", re.I
 )
-#: Lines of trafilatura's extract looked for in each element (a sample when more).
+#: Lines of trafilatura's extract (or rows of a table) looked for; a sample when more.
 _MAX_PROBES = 64
 #: At most this many cells in one table (spans expanded); beyond, the table is kept as text.
 MAX_CELLS = 20_000
@@ -95,7 +104,21 @@ def is_html(text: str) -> bool:
 
 
 Dropped = tuple[str, str]  # (text, reason)
-_REMOVED_WITH_TEXT = ("nav", "header", "footer", "aside", "form", "button", "select", "textarea")
+#: Elements removed with text a reader may see (a <noscript>, <iframe> or <object> shows
+#: its own when scripts or frames are off): their lines are listed as dropped.
+_REMOVED_WITH_TEXT = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "noscript",
+    "iframe",
+    "object",
+)
 
 
 def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str], list[Dropped]]:
@@ -109,7 +132,19 @@ def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str], li
         # deeper. Layout containers carry no meaning here: flatten them and parse again.
         text = _CONTAINER_TAG.sub("\n", text)
         root = lxml.html.document_fromstring(text, parser=_PARSER)
-        notes.append("the page nests its elements too deeply to parse: containers were flattened")
+        if _parsed_text_size(root) < 0.9 * _raw_text_size(text):
+            # Lists, tables or other elements nested as deeply: every element goes, each
+            # one a line break, so that no text is lost (tables are then read as text).
+            text = _ANY_ELEMENT.sub("<br>", text)
+            root = lxml.html.document_fromstring(text, parser=_PARSER)
+            notes.append(
+                "the page nests its elements too deeply to parse: every element was "
+                "flattened into lines (tables, lists and navigation are read as text)"
+            )
+        else:
+            notes.append(
+                "the page nests its elements too deeply to parse: containers were flattened"
+            )
     hints = _hints(root)
     dropped: list[Dropped] = []
     for el in root.xpath("//comment()"):
@@ -122,27 +157,26 @@ def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str], li
     body = root.find("body")
     page = body if body is not None else root
     container = _article_container(text, page)
-    items = _linearise(container, notes)
-    if container is not page:
-        # The title and the metadata line often sit just outside the article body.
-        outside = [x for x in _linearise(page) if isinstance(x, str)]
-        inside = {x for x in items if isinstance(x, str)}
-        before: list[HtmlItem] = []
-        after = False
-        for line in outside:
-            if line in inside:
-                after = True
-            elif after:
-                dropped.append((line, "outside the article"))
-            else:
-                before.append(line)
-        dropped.extend((str(x), "outside the article") for x in before[:-6])
-        items = before[-6:] + items
+    # One walk of the page, each item placed before, inside or after the article:
+    # compared by position, not by text, so a repeated line or a table outside the
+    # article is counted, never mistaken for its copy inside.
+    before, items, after = _linearise(page, notes, container)
+    # The title and the metadata line often sit just outside the article body.
+    for item in before[:-_KEPT_BEFORE]:
+        dropped.append(_outside(item, notes))
+    for item in after:
+        dropped.append(_outside(item, notes))
+    items = before[-_KEPT_BEFORE:] + items
     return items, hints, notes, dropped
 
 
 _CONTAINER_TAG = re.compile(
     r"</?(?:div|span|section|article|main|font|center|blockquote|b|i|em|strong|u|small|big)\b[^>]*>",
+    re.I,
+)
+_ANY_ELEMENT = re.compile(
+    r"</?(?!(?:html|head|body|title|meta|link|script|style|noscript|template|p|br|h[1-6])\b)"
+    r"[a-z][^>]*>",
     re.I,
 )
 _INVISIBLE = re.compile(r"(?is)<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
@@ -174,7 +208,25 @@ def _parsed_text_size(root: HtmlElement) -> int:
 
 
 def _lines_of(el: HtmlElement) -> list[str]:
-    return [x for x in _linearise(el) if isinstance(x, str)]
+    return [x for x in _linearise(el, [])[1] if isinstance(x, str)]
+
+
+#: Lines just before the article kept for the importer: the title and the metadata line.
+_KEPT_BEFORE = 6
+
+
+def table_text(table: TableData) -> str:
+    header, rows = table
+    return " | ".join([*header, *(c for row in rows for c in row)])
+
+
+def _outside(item: HtmlItem, notes: list[str]) -> Dropped:
+    if isinstance(item, str):
+        return item, "outside the article"
+    text = table_text(item)
+    if re.search(r"\d", text):
+        notes.append(f"a table with figures outside the article was left out: {text[:80]}")
+    return text, "table outside the article"
 
 
 def _remove(el: Any) -> None:
@@ -224,18 +276,20 @@ def _hints(root: HtmlElement) -> dict[str, str]:
 
 
 def _article_container(text: str, page: HtmlElement) -> HtmlElement:
-    """The deepest element holding most of what trafilatura calls the article."""
+    """The deepest element holding most of what trafilatura calls the article, grown
+    to take in every table with figures that trafilatura counts as the article's."""
     # trafilatura expands spans itself, in time that grows with rowspan × colspan:
     # it only has to say where the article is, so it gets the page without them.
     unspanned = _SPAN_ATTR.sub("", text)
     extracted = trafilatura.extract(unspanned, include_tables=True, favor_recall=True) or ""
-    probes = [_compact(line) for line in extracted.splitlines()]
-    probes = [p[:40] for p in probes if len(p) >= 8]
+    lines = [_compact(line.replace("|", "")) for line in extracted.splitlines()]
+    probes = [p[:40] for p in lines if len(p) >= 8 and p.strip("-")]
     if len(probes) < 2:
         return page
-    if len(probes) > _MAX_PROBES:  # evenly spaced, first and last included: linear time
-        step = (len(probes) - 1) / (_MAX_PROBES - 1)
-        probes = [probes[round(i * step)] for i in range(_MAX_PROBES)]
+    probes = _sample(probes)
+    # A line the article repeats is looked for as many times as it is repeated: one
+    # paragraph of four identical ones holds a quarter of them, not all four.
+    wanted = Counter(probes)
     best, best_size = page, len(_compact(page.text_content()))
     for el in page.iter():
         if not isinstance(el.tag, str) or el.tag in ("table", "tr", "td", "th", "tbody"):
@@ -243,25 +297,70 @@ def _article_container(text: str, page: HtmlElement) -> HtmlElement:
         content = _compact(el.text_content())
         if len(content) >= best_size:
             continue
-        hits = sum(1 for p in probes if p in content)
+        hits = sum(min(n, content.count(p)) for p, n in wanted.items())
         if hits >= 0.8 * len(probes):
             best, best_size = el, len(content)
+    return _take_in_tables(best, page, "".join(lines))
+
+
+def _take_in_tables(best: HtmlElement, page: HtmlElement, extracted: str) -> HtmlElement:
+    """``best``, or its ancestor that also holds the data tables with figures which
+    trafilatura extracted (their rows are in ``extracted``) but which lie outside it:
+    short cells are no probes, so a table can fall outside the deepest element."""
+    for table in best.iterancestors("table"):
+        if _is_data_table(table):  # the article inside a data table's cell: the whole table
+            best = table.getparent()
+    if best is page:
+        return best
+    inside = set(best.iter("table"))
+    for table in page.iter("table"):
+        if table in inside or not _is_data_table(table):
+            continue
+        trs = _sample(table.xpath(".//tr"))
+        rows = [_compact(tr.text_content().replace("|", "")) for tr in trs]
+        rows = [r for r in rows if r]
+        if not any(re.search(r"\d", r) for r in rows):
+            continue
+        if sum(1 for r in rows if r in extracted) >= 0.8 * len(rows):
+            best = _common_ancestor(best, table)
+            if best is page:
+                break
+            inside = set(best.iter("table"))
     return best
+
+
+def _sample(items: list[T]) -> list[T]:
+    """At most _MAX_PROBES items, evenly spaced, first and last included: linear time."""
+    if len(items) <= _MAX_PROBES:
+        return items
+    step = (len(items) - 1) / (_MAX_PROBES - 1)
+    return [items[round(i * step)] for i in range(_MAX_PROBES)]
+
+
+def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
+    ancestors = {a, *a.iterancestors()}
+    return next(x for x in (b, *b.iterancestors()) if x in ancestors)
 
 
 def _compact(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _linearise(el: HtmlElement, notes: list[str] | None = None) -> list[HtmlItem]:
-    """Lines and tables of ``el`` in document order. Iterative: any nesting depth."""
-    items: list[HtmlItem] = []
+Regions = tuple[list[HtmlItem], list[HtmlItem], list[HtmlItem]]
+
+
+def _linearise(el: HtmlElement, notes: list[str], inner: HtmlElement | None = None) -> Regions:
+    """Lines and tables of ``el`` in document order, as three lists: before ``inner``,
+    inside it, after it (everything is "inside" when ``inner`` is None or ``el``).
+    Iterative: any nesting depth. Notes on the tables that may be kept go to ``notes``."""
+    regions: Regions = ([], [], [])
+    region = 0 if inner is not None and inner is not el else 1
     buf: list[str] = []
 
     def flush() -> None:
         line = _SPACE.sub(" ", "".join(buf)).strip()
         if line:
-            items.append(line)
+            regions[region].append(line)
         buf.clear()
 
     walker = etree.iterwalk(el, events=("start", "end"))
@@ -271,24 +370,27 @@ def _linearise(el: HtmlElement, notes: list[str] | None = None) -> list[HtmlItem
         tag = node.tag.lower()
         block = tag in _BLOCK or tag in ("td", "th")
         if event == "start":
+            if node is inner and region == 0:
+                flush()  # the article starts a line of its own
+                region = 1
             if tag == "table" and _is_data_table(node):
                 flush()
-                items.extend(_table(node, notes if notes is not None else []))
-                walker.skip_subtree()
-                if node is not el and node.tail:
-                    buf.append(node.tail)
+                regions[region].extend(_table(node, notes if region < 2 else []))
+                walker.skip_subtree()  # its end event still comes, with its tail
                 continue
             if block:
                 flush()
             if node.text:
                 buf.append(node.text)
         else:
-            if block:
+            if block or (node is inner and inner is not el):
                 flush()
+            if node is inner and inner is not el:
+                region = 2
             if node is not el and node.tail:
                 buf.append(node.tail)
     flush()
-    return items
+    return regions
 
 
 def _is_data_table(table: HtmlElement) -> bool:
@@ -305,6 +407,30 @@ def _is_data_table(table: HtmlElement) -> bool:
 
 
 def _table(table: HtmlElement, notes: list[str]) -> list[HtmlItem]:
+    """The table's caption and any text it holds outside its cells (a browser shows
+    that above the table), as lines, then the table itself."""
+    lines: list[HtmlItem] = []
+    buf: list[str] = []
+    walker = etree.iterwalk(table, events=("start", "end"))
+    for event, node in walker:
+        if not isinstance(node.tag, str):
+            continue
+        cell = node.tag.lower() in ("td", "th")
+        if event == "start":
+            if cell:
+                walker.skip_subtree()  # its text is the grid's
+            elif node.tag.lower() == "caption":
+                lines.extend(_linearise(node, notes)[1])
+                walker.skip_subtree()
+            elif node.text:
+                buf.append(node.text)
+        elif node is not table and node.tail:  # end events come for skipped nodes too
+            buf.append(node.tail)
+    stray = _SPACE.sub(" ", " ".join(buf)).strip()
+    return lines + ([stray] if stray else []) + _grid(table, notes)
+
+
+def _grid(table: HtmlElement, notes: list[str]) -> list[HtmlItem]:
     """Expand spans into a grid; split it at rows that span the whole width
     (the 第二十条第（一）项 captions of the national format), each part a table
     with its own header rows. A table of more than MAX_CELLS cells is kept as text."""
@@ -335,7 +461,7 @@ def _table(table: HtmlElement, notes: list[str]) -> list[HtmlItem]:
             for c in range(colspan):
                 row.append(text if c == 0 else None)  # None: continuation of a colspan
                 for extra in range(1, rowspan):
-                    spans[(r + extra, col + c)] = text
+                    spans[(r + extra, col + c)] = Carried(text)
             col += colspan
         while (r, col) in spans:
             row.append(spans.pop((r, col)))
@@ -427,9 +553,11 @@ def _flatten_header(rows: list[list[str | None]], width: int) -> Row:
         parts: list[str] = []
         for row in rows:
             cell = row[col]
+            carried = cell is None or isinstance(cell, Carried)
             if cell is None:  # colspan continuation: the label of the cell to the left
                 cell = next((row[c] for c in range(col - 1, -1, -1) if row[c] is not None), "")
-            if cell and (not parts or parts[-1] != cell):
+            # A merged cell's label once; two cells that say the same thing, both.
+            if cell and not (carried and parts and parts[-1] == cell):
                 parts.append(cell)
         header.append(" / ".join(parts))
     return header

@@ -41,6 +41,22 @@ def test_merged_word_cells_keep_their_place_like_html_spans() -> None:
     assert imported.meta["date"] == "2021-01-15"
 
 
+def test_two_word_cells_that_say_the_same_are_both_kept_a_merged_one_once() -> None:
+    document = docx.Document()
+    document.add_paragraph("某县2020年政府信息公开工作年度报告")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "申请人情况"  # one cell, two rows
+    table.cell(0, 1).text = "本年 37 件"
+    table.cell(1, 1).text = "本年 37 件"  # a cell of its own
+    table.cell(2, 0).text = "自然人"
+    table.cell(2, 1).text = "5"
+    out = io.BytesIO()
+    document.save(out)
+    (block,) = [b for b in import_bytes(out.getvalue()).blocks if b.table is not None]
+    assert block.table is not None
+    assert block.table.header == ["申请人情况", "本年 37 件 / 本年 37 件"]
+
+
 def test_a_pdf_page_without_text_is_reported_as_a_scan() -> None:
     from reportlab.pdfgen import canvas
 
