@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.config import Settings
+
 STAMP = ".verified.json"
 KOKORO_JS = "kokoro-js@1.2.1"
 
@@ -171,9 +173,7 @@ MODELS: dict[str, Model] = {
 
 def models_dir() -> Path:
     """The ``models_dir`` setting (``KIOSK_MODELS_DIR``)."""
-    from kiosk.settings import Settings
-
-    return Path(Settings().models_dir)
+    return Path(Settings.from_env().models_dir)
 
 
 def _model(name: str) -> Model:
@@ -210,23 +210,24 @@ def _mismatches(model: Model, folder: Path) -> list[str]:
 
 def problem(name: str, root: Path | None = None) -> str | None:
     """Why :func:`locate` finds no usable model, or None when it does. Cheap: compares
-    sizes and times with the stamp written when the files were last hashed."""
+    sizes and times with the stamp written when the files were last hashed. Names no
+    path (it reaches the public ``/-/health``)."""
     model = _model(name)
     folder = (root or models_dir()) / name
     if not folder.is_dir():
-        return f"model {name} is not installed in {folder} ({model.hint})"
+        return f"model {name} is not installed in models_dir ({model.hint})"
     try:
         stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stamp = None
     if not isinstance(stamp, dict) or set(stamp) != set(model.files):
-        return f"model {name} in {folder} is incomplete or was never checked ({model.hint})"
+        return f"model {name} in models_dir is incomplete or was never checked ({model.hint})"
     for file_name, digest in model.files.items():
         path = folder / file_name
         try:
             now = _stat(path)
         except OSError:
-            return f"model {name}: {file_name} is missing from {folder} ({model.hint})"
+            return f"model {name}: {file_name} is missing ({model.hint})"
         if stamp[file_name] != {"sha256": digest, "stat": now}:
             return _recheck(model, folder) or None
     return None
@@ -236,7 +237,7 @@ def _recheck(model: Model, folder: Path) -> str | None:
     """Files changed since the stamp: hash them again (a copy or touch keeps them usable)."""
     bad = _mismatches(model, folder)
     if bad:
-        return f"model {model.name} in {folder}: {'; '.join(bad)} (reinstall: {model.hint})"
+        return f"model {model.name}: {'; '.join(bad)} (reinstall: {model.hint})"
     _write_stamp(model, folder)
     return None
 

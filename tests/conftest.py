@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -32,8 +32,9 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(content_dir: Path, tmp_path: Path) -> Settings:
-    return Settings(
-        {
+    return Settings.from_env(
+        {},
+        **{
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
@@ -42,7 +43,6 @@ def settings(content_dir: Path, tmp_path: Path) -> Settings:
             # natural voice has its own tests (tests/speech/test_kokoro.py).
             "speech_engine": "pyttsx3",
         },
-        environ={},
     )
 
 

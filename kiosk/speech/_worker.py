@@ -35,6 +35,7 @@ import wave
 import weakref
 from contextlib import suppress
 from importlib.metadata import version as dist_version
+from pathlib import Path
 from typing import IO, Any, TextIO
 
 HOOK_ENV = "KIOSK_SPEECH_TEST_HOOKS"
@@ -231,8 +232,6 @@ class _KokoroSynth:
     """Kokoro-82M for Mandarin (:mod:`kiosk.speech.kokoro`), same job interface."""
 
     def __init__(self, folder: str) -> None:
-        from pathlib import Path
-
         from kiosk.speech.kokoro import Kokoro
 
         self.kokoro = Kokoro(Path(folder))

@@ -37,6 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
+from kiosk import models
 from kiosk.speech._worker import (
     HOOK_ENV,
     WorkerDied,
@@ -592,8 +593,6 @@ def create_engine(name: str = "pyttsx3", **options: Any) -> SpeechEngine:
     ``options`` go to the constructor (e.g. ``max_queue`` for pyttsx3). "auto" and
     "kokoro" take ``models_dir`` (default: the ``models_dir`` setting)."""
     if name in ("auto", "kokoro"):
-        from kiosk import models
-
         root = options.pop("models_dir", None)
         folder = models.locate("kokoro", root)
         reason = models.problem("kokoro", root) if folder is None else None

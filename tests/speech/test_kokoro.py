@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from kiosk import models
 from kiosk.app import create_app
+from kiosk.config import Settings
 from kiosk.content.parse import parse_report
-from kiosk.settings import Settings
 from kiosk.speech.engine import (
     DEFAULT_GENDER,
     KOKORO_DEFAULT_VOICES,
@@ -46,8 +46,7 @@ def kokoro() -> Iterator[KokoroEngine]:
 
 
 def _settings(settings: Settings, **extra: object) -> Settings:
-    values = {s["name"]: s["value"] for s in settings.to_json()}
-    return Settings({**values, **extra}, environ={})
+    return settings.replace(**extra)
 
 
 def test_front_end_reads_zero_and_applies_tone_sandhi() -> None:
@@ -103,7 +102,7 @@ def test_auto_picks_kokoro_for_chinese_and_espeak_for_english(settings: Settings
     assert chosen["sentences"][0]["audio"]["mp3"].endswith(f"&voice={other}")  # in the URL
     assert female["sentences"][0]["audio"]["wav"] != male["sentences"][0]["audio"]["wav"]
     assert health["fallback"] is None and health["voices"]["male"] == "zm_yunjian"
-    assert app.state.speech.voice("en", "male") == "gmw/en"
+    assert app.state.services.speech.voice("en", "male") == "gmw/en"
 
 
 @pytest.mark.parametrize("damage", ["remove", "corrupt"])
@@ -161,5 +160,5 @@ def test_toolbar_speaks_in_the_readers_voice(settings: Settings) -> None:
         assert response.status_code == 200, response.text
         assert response.headers["x-speech-engine"] == "kokoro"
         assert response.headers["x-speech-voice"] == KOKORO_DEFAULT_VOICES["female"]
-        english = app.state.speech.adhoc("Hello.", "en", "normal", "female")
+        english = app.state.services.speech.adhoc("Hello.", "en", "normal", "female")
         assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
