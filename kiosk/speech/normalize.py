@@ -49,7 +49,10 @@ import cn2an
 
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
-_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+# A number starts where a run of digits starts (never inside one, and a
+# 1,234 group never inside another group) and runs are possessive (++): no rule
+# rescans what it has read, so every rule is linear in the text length.
+_NUM = r"(?<![0-9])(?:(?<![0-9],)[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]++)(?:\.[0-9]++)?"
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _DIGIT_WORDS = str.maketrans("0123456789", "〇一二三四五六七八九")
@@ -85,6 +88,9 @@ _MEASURE = re.compile(
     r"张|本|套|辆|栋|间|处|场|封|倍|笔|宗|轮|座|支|只|块|册|组|队|点|小时|分钟|"
     r"公里|平方|立方|米|吨|公斤|亩)"
 )
+# The longest measure word: rules look this far past a number, never further
+# (copying the rest of a long text for every number made them quadratic).
+_MEASURE_LEN = 2
 # Words just before a number that make it a quantity, not a code.
 _QUANTITY_CUE = re.compile(r"(?:共|计|约|达|超|近|逾|增|减|量|数|额)[:：]?$")
 
@@ -132,13 +138,14 @@ def _count(number: str, following: str = "") -> str:
 def _is_quantity(m: re.Match[str]) -> bool:
     """True if the number matched ends before a measure word or follows a cue."""
     before = m.string[max(0, m.start() - 2) : m.start()]
-    return bool(_MEASURE.match(m.string[m.end() :]) or _QUANTITY_CUE.search(before))
+    after = m.string[m.end() : m.end() + _MEASURE_LEN]
+    return bool(_MEASURE.match(after) or _QUANTITY_CUE.search(before))
 
 
 # --- rules, in the order of the module docstring -------------------------------
 
 _FULL_WIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
-_SPACE_NEAR_NUMBER = re.compile(r"(?<=[0-9])\s+|\s+(?=[0-9])")
+_SPACE_NEAR_NUMBER = re.compile(r"(?<=[0-9])\s++|(?<!\s)\s++(?=[0-9])")
 
 
 def _tidy_space(m: re.Match[str]) -> str:
@@ -219,7 +226,7 @@ def _month_day(m: re.Match[str]) -> str:
 def _number(m: re.Match[str]) -> str:
     number, unit = m.group("number"), m.group("unit")
     spoken_unit = _UNITS[unit] if unit else ""
-    following = spoken_unit + m.string[m.end() :]
+    following = spoken_unit + m.string[m.end() : m.end() + _MEASURE_LEN]
     if "," not in number and "." not in number:
         coded = len(number) > 1 and number.startswith("0")
         if coded or (len(number) >= 7 and not _is_quantity(m)):
@@ -234,7 +241,7 @@ def _rule(pattern: str, replace: Callable[[re.Match[str]], str], flags: int = 0)
 # A dash after a date that another date follows is read 至 (2014-01-01—2014-12-31).
 _TO_DATE = r"(?P<to>\s*[-－—–~～]+\s*(?=(?:19|20)[0-9]{2}[-/.年]))?"
 _YEAR = r"(?:19|20)[0-9]{2}"
-_DASH = r"\s*[-－—–~～]+\s*"
+_DASH = r"\s*+[-－—–~～]++\s*+"
 
 _RULES: tuple[_Rule, ...] = (
     # 2. enumeration at the start of the sentence
@@ -256,8 +263,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # 4. document numbers
     _rule(
-        rf"[〔\[［(（【]\s*(?P<year>{_YEAR})\s*[〕\]］)）】]"
-        r"(?:\s*(?P<di>第)?\s*(?P<serial>[0-9]+)\s*号)?",
+        rf"[〔\[［(（【]\s*+(?P<year>{_YEAR})\s*+[〕\]］)）】]"
+        r"(?:\s*+(?P<di>第)?\s*+(?P<serial>[0-9]++)\s*+号)?",
         _document_number,
     ),
     # 5. quoted codes
@@ -288,7 +295,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # 8. ranges: the left number and the dash
     _rule(
-        rf"(?<![0-9.,])(?P<left>{_NUM})\s*(?P<lsign>[%％‰])?{_DASH}(?={_NUM}\s*(?P<rsign>[%％‰])?)",
+        rf"(?<![0-9.,])(?P<left>{_NUM})\s*+(?P<lsign>[%％‰])?{_DASH}(?={_NUM}\s*+(?P<rsign>[%％‰])?)",
         _range,
     ),
     # 9. prefixes
@@ -298,7 +305,7 @@ _RULES: tuple[_Rule, ...] = (
         lambda m: "第" + _cardinal(m.group(1)) + "号",
         re.IGNORECASE,
     ),
-    _rule(r"(>=|<=|[><＞＜])\s*(?=[0-9])", lambda m: _COMPARISONS[m.group(1)]),
+    _rule(r"(>=|<=|[><＞＜])\s*+(?=[0-9])", lambda m: _COMPARISONS[m.group(1)]),
     # 10. months and days
     _rule(
         r"(?<![0-9.])(?P<month>[0-9]{1,2})月(?:(?P<day>[0-9]{1,2})(?P<suffix>[日号]))?",
@@ -306,7 +313,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # 11. percent and per mille
     _rule(
-        rf"(?P<number>{_NUM})\s*(?P<sign>[%％‰])",
+        rf"(?P<number>{_NUM})\s*+(?P<sign>[%％‰])",
         lambda m: _percent(m.group("number"), m.group("sign")),
     ),
     # 12. every other number, with its unit
