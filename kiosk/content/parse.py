@@ -61,8 +61,9 @@ def _reject_aliases(front: str) -> None:
     try:
         for event in yaml.parse(front, Loader=_YAML_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
                 raise ContentError(
-                    event.start_mark.line + 2,
+                    mark.line + 2 if mark is not None else 2,
                     "front matter must not use YAML anchors or aliases ('&name', '*name')",
                 )
     except yaml.YAMLError:
