@@ -17,11 +17,12 @@ from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from kiosk import bundle, i18n, prefs
+from kiosk import bundle, i18n, origins, prefs
 from kiosk.content.library import ContentStore
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.search.index import SearchIndex
@@ -196,7 +197,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes(),
         lifespan=lifespan,
         exception_handlers={HTTPException: views.http_error},
-        middleware=[Middleware(SecurityMiddleware, max_body=settings.max_body_bytes)],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=origins.allowed_hosts(settings)),
+            Middleware(
+                SecurityMiddleware,
+                max_body=settings.max_body_bytes,
+                settings=settings,
+                body_timeout=settings.request_timeout,
+            ),
+        ],
     )
     app.state.settings = settings
     app.state.store = store
@@ -213,7 +222,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 def rate_limited(request: Request) -> Response | None:
     """429 with Retry-After when this client has used up the expensive routes."""
-    limiter: RateLimiter | None = request.app.state.rate_limiter
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     wait = limiter.check(request.client.host if request.client else "-") if limiter else None
     if wait is None:
         return None

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from kiosk import handoff, prefs
-from kiosk.app import reader_prefs
+from kiosk.app import rate_limited, reader_prefs
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
@@ -112,6 +112,8 @@ async def report_qr_svg(request: Request) -> Response:
     at = request.query_params.get("at") or None
     if report is None or (at is not None and not handoff.position_exists(report, at)):
         raise HTTPException(404)
+    if refused := rate_limited(request):  # each code is drawn anew: limited like search
+        return refused
     found = handoff_qr(request, report, at, request.query_params.get("speak") == "1")
     if found is None:
         return PlainTextResponse(NO_BASE_URL, status_code=409)

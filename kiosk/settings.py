@@ -104,6 +104,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
     ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
+    Setting(
+        "allowed_hosts",
+        "",
+        "Host names this server answers to, comma-separated (*.example.gov.cn allowed); other Host headers get 400. Empty: the host of public_base_url plus 127.0.0.1/localhost, or any host when public_base_url is unset.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed, comma-separated (e.g. 127.0.0.1 behind a same-host nginx). Empty: none, clients are who they connect from.",
+    ),
+    Setting(
+        "request_timeout",
+        10.0,
+        "Seconds a client may take to send a request's headers or body; slower ones are cut off (408 for a body).",
+    ),
+    Setting(
+        "max_connections",
+        500,
+        "Connections served at once by `kiosk serve`; beyond that new requests get 503 (keeps slow clients from exhausting file handles).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

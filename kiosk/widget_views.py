@@ -55,6 +55,7 @@ from starlette.routing import BaseRoute, Route
 from kiosk import qr
 from kiosk.app import WIDGETS, template
 from kiosk.limits import RateLimiter, retry_after
+from kiosk.origins import origin_of, own_origins
 from kiosk.speech.engine import SpeechBusy, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS, SpeechService
 
@@ -197,28 +198,12 @@ def _setting(request: Request, name: str, default: Any) -> Any:
     return getattr(request.app.state.settings, name, default)
 
 
-def origin_of(url: str) -> str | None:
-    """``scheme://host[:port]`` of an http(s) URL, normalised as browsers send ``Origin``."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme, host = parts.scheme.lower(), parts.hostname
-    if scheme not in ("http", "https") or not host or parts.username or parts.password:
-        return None
-    if ":" in host:
-        host = f"[{host}]"
-    default = 80 if scheme == "http" else 443
-    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
-
-
 def allowed_origins(request: Request) -> frozenset[str]:
     """The ``widget_allowed_origins`` setting, our own origin and ``public_base_url``'s."""
     raw = str(_setting(request, "widget_allowed_origins", "") or "")
     found = {origin_of(item) for item in re.split(r"[\s,]+", raw) if item and item != "*"}
-    found.add(origin_of(str(request.base_url)))
-    found.add(origin_of(str(_setting(request, "public_base_url", "") or "")))
+    # Our own origin comes from the settings, never from the Host header alone.
+    found |= own_origins(request.app.state.settings, str(request.base_url))
     return frozenset(o for o in found if o)
 
 
@@ -548,7 +533,11 @@ async def demo(request: Request) -> Response:
         report = newest[0] if newest else None
     if report is None:
         raise HTTPException(404)
-    base = str(request.base_url).rstrip("/")
+    # The script URL names our origin from the settings; an untrusted Host gives a relative URL.
+    ours = own_origins(request.app.state.settings, str(request.base_url))
+    public = origin_of(str(_setting(request, "public_base_url", "") or ""))
+    request_origin = origin_of(str(request.base_url))
+    base = public or (request_origin if request_origin in ours else "")
     return template(
         request,
         "widget_demo.html",
