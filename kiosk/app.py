@@ -126,7 +126,9 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env, context_processors=[_context])
 
 
-async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
+async def _prebuild_audio(
+    store: ContentStore, speech: SpeechService, status: dict[str, str] | None = None
+) -> None:
     """Synthesise every report's audio in the background; serving never waits for it."""
     if not speech.available():
         log.warning("speech: engine unavailable; reports are served as text only")
@@ -140,6 +142,8 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
                     made += 1
                 except SpeechError as exc:
                     log.warning("speech: prebuild stopped: %s", exc)
+                    if status is not None:  # health says so
+                        status["prebuild"] = "an error stopped it, see the log"
                     return
     log.info("speech: prebuilt %d sentences", made)
 
@@ -183,7 +187,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if settings.reload_interval > 0:
                     tg.start_soon(_watch_content, store, settings.reload_interval)
                 if settings.speech_prebuild:
-                    tg.start_soon(_prebuild_audio, store, speech)
+                    tg.start_soon(_prebuild_audio, store, speech, app.state.background)
                 tg.start_soon(_build_index, store, search)
                 yield
                 tg.cancel_scope.cancel()
@@ -208,6 +212,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
     )
     app.state.settings = settings
+    app.state.background = {}  # what background jobs tell health ("prebuild": why it stopped)
     app.state.store = store
     app.state.speech = speech
     app.state.search = search

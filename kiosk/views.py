@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import yaml
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
@@ -19,6 +20,8 @@ from kiosk.app import WIDGETS, is_kiosk, local_url, rate_limited, reader_prefs, 
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
+from kiosk.health import Facts as HealthFacts
+from kiosk.health import assess, mp3_encoder_installed, public_problem
 from kiosk.i18n import gettext
 from kiosk.qr_views import handoff_qr
 from kiosk.speech.engine import SpeechBusy, SpeechError
@@ -314,26 +317,51 @@ async def download_audio(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
+    """``/-/health``: 200 while serving (ok or degraded, with reasons), 503 when not."""
     library = _library(request)
     speech: SpeechService = request.app.state.speech
     settings = request.app.state.settings
-    warnings = [w for w in (speech.degraded_reason, request.app.state.search.degraded_reason) if w]
-    if not speech.available():
-        warnings.append("speech engine unavailable: reports are served as text only")
-    if settings.kiosk_mode and not settings.public_base_url:
-        warnings.append(
-            "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)"
-        )
+    available = speech.available()
+    encoder = mp3_encoder_installed()
+    facts = HealthFacts(
+        content_dir=settings.content_path,
+        reports=len(library.reports),
+        rejected=library.rejected,
+        cache_dir=settings.cache_path,
+        speech_enabled=settings.speech_engine != "none",
+        speech_available=available,
+        speech_reason=speech.degraded_reason,
+        mp3_encoder=encoder,
+        prebuild_error=getattr(request.app.state, "background", {}).get("prebuild"),
+        search_reason=request.app.state.search.degraded_reason,
+        extra=(
+            ("public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)",)
+            if settings.kiosk_mode and not settings.public_base_url
+            else ()
+        ),
+    )
+    found = await anyio.to_thread.run_sync(assess, facts)
+    problems = [
+        public_problem(p.path, p.line, p.reason, settings.content_path)
+        + ("" if p.severity == "error" else f" ({p.severity})")
+        for p in library.problems
+    ]
     return JSONResponse(
         {
-            "status": "degraded" if warnings else "ok",
+            "status": found.status,
             "version": __version__,
             "reports": len(library.reports),
             "rejected": library.rejected,
-            "problems": [str(p) for p in library.problems],
-            "speech": {"available": speech.available(), "engine": speech.version},
-            "warnings": warnings,
-        }
+            "problems": problems,
+            "speech": {
+                "available": available and encoder,
+                "engine": speech.version,
+                "mp3": encoder,
+            },
+            "warnings": list(found.reasons),
+        },
+        found.http_status,
+        headers={"Cache-Control": "no-store"},
     )
 
 
