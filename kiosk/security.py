@@ -81,13 +81,19 @@ class SecurityMiddleware:
         received = 0
         too_large = False
 
+        body_done = False
+        started = False
+
         async def limited_receive() -> Message:
-            nonlocal received, too_large
+            nonlocal received, too_large, body_done
+            if body_done:  # waiting for a disconnect while the response streams: no deadline
+                return await receive()
             try:
                 with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
                     message = await receive()
             except TimeoutError:
                 raise _BodyTimeout from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
@@ -96,7 +102,9 @@ class SecurityMiddleware:
             return message
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in _OURS]
                 headers += COMMON
                 if not cross_site:
@@ -118,6 +126,8 @@ class SecurityMiddleware:
             if too_large:
                 await self._too_large(send)
         except _BodyTimeout:
+            if started:  # too late for a status: just end the exchange
+                return
             log.info(
                 "request body of %s %s took over %s s: 408",
                 scope["method"],

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import pytest
 import uvicorn
 from starlette.testclient import TestClient
@@ -204,3 +205,30 @@ def test_slow_bodies_get_408_and_aborted_bodies_one_log_line(
     lines = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(lines) == 1
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_the_body_deadline_ends_with_the_body() -> None:
+    """A response that streams past the deadline, listening for a disconnect, is not cut."""
+    from collections.abc import AsyncIterator
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import StreamingResponse
+    from starlette.routing import Route
+
+    from kiosk.security import SecurityMiddleware
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            await anyio.sleep(0.2)
+            yield b"x"
+
+    async def slow(request: object) -> StreamingResponse:
+        return StreamingResponse(chunks())
+
+    app = Starlette(
+        routes=[Route("/", slow)], middleware=[Middleware(SecurityMiddleware, body_timeout=0.1)]
+    )
+    with TestClient(app) as c:
+        response = c.get("/")
+    assert response.status_code == 200 and response.content == b"xxx"
