@@ -85,9 +85,8 @@ class RateLimiter:
     def check(self, key: str) -> float | None:
         """Take one token for ``key``: None when allowed, else the seconds to wait.
 
-        An IPv6 address counts for its whole /64 (see :func:`client_key`).
+        Key clients with :func:`client_key` (an IPv6 address counts for its /64).
         """
-        key = client_key(key)
         now = self._clock()
         with self._lock:
             tokens, at = self._buckets.pop(key, (float(self.burst), now))

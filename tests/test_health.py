@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
+from kiosk.config import Settings
 from kiosk.health import Facts, assess, scrub
-from kiosk.settings import Settings
 
 
 def _client(content_dir: Path, tmp_path: Path, **values: object) -> TestClient:
@@ -21,7 +21,7 @@ def _client(content_dir: Path, tmp_path: Path, **values: object) -> TestClient:
         "reload_interval": 0,
         "speech_prebuild": False,
     }
-    return TestClient(create_app(Settings({**base, **values}, environ={})))
+    return TestClient(create_app(Settings.from_env({}, **{**base, **values})))
 
 
 def test_all_well_is_ok_and_200(content_dir: Path, tmp_path: Path) -> None:

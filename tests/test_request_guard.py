@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from kiosk.app import create_app
 from kiosk.cli import uvicorn_options
+from kiosk.config import Settings
 from kiosk.limits import RateLimiter, client_key
-from kiosk.settings import Settings
 
 EVIL = "https://evil.example"
 PUBLIC = "https://kiosk.example.gov.cn"
@@ -31,7 +31,7 @@ def _settings(content_dir: Path, tmp_path: Path, **values: object) -> Settings:
         "speech_prebuild": False,
         "speech_engine": "none",
     }
-    return Settings({**base, **values}, environ={})
+    return Settings.from_env({}, **{**base, **values})
 
 
 @pytest.fixture
@@ -124,10 +124,20 @@ def test_ipv6_clients_share_a_bucket_per_64() -> None:
     assert client_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert client_key("192.0.2.7") == "192.0.2.7"
     limiter = RateLimiter(2, 60, burst=2)
-    assert limiter.check("2001:db8::1") is None
-    assert limiter.check("2001:db8::2") is None
-    assert limiter.check("2001:db8::3") is not None  # same /64: the third is refused
-    assert limiter.check("2001:db8:0:1::1") is None
+    assert limiter.check(client_key("2001:db8::1")) is None
+    assert limiter.check(client_key("2001:db8::2")) is None
+    assert limiter.check(client_key("2001:db8::3")) is not None  # same /64: the third is refused
+    assert limiter.check(client_key("2001:db8:0:1::1")) is None
+
+
+def test_the_web_layer_limits_ipv6_clients_per_64(content_dir: Path, tmp_path: Path) -> None:
+    settings = _settings(content_dir, tmp_path, rate_limit="2/60/2")
+    app = create_app(settings)
+    codes = []
+    for n, host in enumerate(["2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8:0:1::1"]):
+        with TestClient(app, client=(host, 5000 + n)) as c:
+            codes.append(c.get("/ask", params={"q": "就业"}).status_code)
+    assert codes == [200, 200, 429, 200]
 
 
 # --- 12, 13. kiosk serve: proxies, slow clients ---------------------------------------
@@ -216,7 +226,7 @@ def test_the_body_deadline_ends_with_the_body() -> None:
     from starlette.responses import StreamingResponse
     from starlette.routing import Route
 
-    from kiosk.security import SecurityMiddleware
+    from kiosk.web.security import SecurityMiddleware
 
     async def chunks() -> AsyncIterator[bytes]:
         for _ in range(3):
