@@ -242,3 +242,17 @@ def test_the_body_deadline_ends_with_the_body() -> None:
     with TestClient(app) as c:
         response = c.get("/")
     assert response.status_code == 200 and response.content == b"xxx"
+
+
+def test_the_guide_prompt_works_under_the_host_and_csrf_rules(settings: Settings) -> None:
+    """语音导览's prompt is a GET: same-origin fetches pass, a foreign Host does not."""
+    kiosk = settings.replace(kiosk_mode=True, public_base_url=PUBLIC)
+    params = {"lang": "zh-CN", "text": "帮助"}
+    with TestClient(create_app(kiosk), base_url=PUBLIC) as ours:
+        fetched = ours.get(
+            "/guide/prompt.wav", params=params, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+        assert fetched.status_code == 200 and fetched.headers["content-type"] == "audio/wav"
+        assert "max-age=" in fetched.headers["strict-transport-security"]
+    with TestClient(create_app(kiosk), base_url="http://evil.example") as evil:
+        assert evil.get("/guide/prompt.wav", params=params).status_code == 400
