@@ -104,6 +104,8 @@ class Services:
     caches: Caches
     templates: Jinja2Templates
     bundles: dict[str, bundle.Bundle]
+    #: What background jobs tell /-/health ("prebuild": why it stopped).
+    background: dict[str, str] = field(default_factory=dict)
     #: The library the caches were made from (compared by identity).
     _seen: list[Library] = field(default_factory=list, repr=False)
 
@@ -134,7 +136,7 @@ class Services:
             if self.settings.reload_interval > 0:
                 tg.start_soon(_watch_content, self.store, self.settings.reload_interval)
             if self.settings.speech_prebuild:
-                tg.start_soon(_prebuild_audio, self.store, self.speech)
+                tg.start_soon(_prebuild_audio, self.store, self.speech, self.background)
                 if self.settings.kiosk_mode:  # 语音导览's fixed prompts
                     tg.start_soon(guide.prebuild_prompts, self.speech)
             tg.start_soon(_build_index, self.store, self.search)
@@ -183,7 +185,9 @@ def build_services(
 PREBUILD_FIRST = 2
 
 
-async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
+async def _prebuild_audio(
+    store: ContentStore, speech: SpeechService, status: dict[str, str] | None = None
+) -> None:
     """Synthesise every report's audio in the background; serving never waits for it.
 
     The opening sentences of every report come first, so pressing 朗读 anywhere finds
@@ -205,6 +209,8 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
             except SpeechError as exc:  # one bad sentence must not stop the rest
                 failed += 1
                 log.warning("speech: prebuild skipped %s: %s", utt.sentence_id, exc)
+    if failed and status is not None:  # health says so
+        status["prebuild"] = f"{failed} sentence(s) could not be made, see the log"
     log.info("speech: prebuilt %d sentences (%d failed)", made, failed)
 
 

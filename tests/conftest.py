@@ -42,6 +42,7 @@ def settings(content_dir: Path, tmp_path: Path) -> Settings:
             # Tests that need audio but no particular voice use eSpeak NG (fast); the
             # natural voice has its own tests (tests/speech/test_kokoro.py).
             "speech_engine": "pyttsx3",
+            "allowed_hosts": "testserver",  # the host TestClient sends
         },
     )
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import anyio
 import pytest
 
-from kiosk.services import PREBUILD_FIRST, _prebuild_audio
 from kiosk.content.library import ContentStore
+from kiosk.services import PREBUILD_FIRST, _prebuild_audio
 from kiosk.speech.engine import EspeakCliEngine, SpeechError
 from kiosk.speech.service import SpeechService
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import yaml
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk import __version__, prefs
+from kiosk.health import Facts as HealthFacts
+from kiosk.health import assess, mp3_encoder_installed, public_problem, scrub
 from kiosk.i18n import gettext
 from kiosk.resources import WIDGETS
 from kiosk.speech.engine import GENDERS
@@ -21,34 +24,61 @@ BUNDLE_MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; 
 
 
 async def health(request: Request) -> Response:
+    """``/-/health``: 200 while serving (ok or degraded, with reasons), 503 when not."""
     services = deps.services(request)
     library, speech, settings = services.library(), services.speech, services.settings
-    warnings = [w for w in (speech.degraded_reason, services.search.degraded_reason) if w]
-    if not speech.available():
-        warnings.append("speech engine unavailable: reports are served as text only")
-    if speech.fallback_reason:  # path-free (kiosk.models.problem)
-        warnings.append(
-            f"natural voice unavailable, reading with eSpeak NG: {speech.fallback_reason}"
-        )
-    if settings.kiosk_mode and not settings.public_base_url:
-        warnings.append(
-            "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)"
-        )
+    available = speech.available()
+    encoder = mp3_encoder_installed()
+    facts = HealthFacts(
+        content_dir=settings.content_path,
+        reports=len(library.reports),
+        rejected=library.rejected,
+        cache_dir=settings.cache_path,
+        speech_enabled=settings.speech_engine != "none",
+        speech_available=available,
+        speech_reason=speech.degraded_reason,
+        mp3_encoder=encoder,
+        prebuild_error=services.background.get("prebuild"),
+        search_reason=services.search.degraded_reason,
+        extra=tuple(
+            reason
+            for reason, when in (
+                (  # path-free already (kiosk.models.problem); assess() scrubs it too
+                    f"natural voice unavailable, reading with eSpeak NG: {speech.fallback_reason}",
+                    speech.fallback_reason,
+                ),
+                (
+                    "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)",
+                    settings.kiosk_mode and not settings.public_base_url,
+                ),
+            )
+            if when
+        ),
+    )
+    found = await anyio.to_thread.run_sync(assess, facts)
+    problems = [
+        public_problem(p.path, p.line, p.reason, settings.content_path)
+        + ("" if p.severity == "error" else f" ({p.severity})")
+        for p in library.problems
+    ]
     return JSONResponse(
         {
-            "status": "degraded" if warnings else "ok",
+            "status": found.status,
             "version": __version__,
             "reports": len(library.reports),
             "rejected": library.rejected,
-            "problems": [str(p) for p in library.problems],
+            "problems": problems,
             "speech": {
-                "available": speech.available(),
+                "available": available and encoder,
                 "engine": speech.version,
+                "mp3": encoder,
                 "voices": {g: speech.voice("zh-CN", g) for g in GENDERS},
-                "fallback": speech.fallback_reason,
+                "fallback": scrub(speech.fallback_reason) if speech.fallback_reason else None,
             },
-            "warnings": warnings,
-        }
+            "warnings": list(found.reasons),
+        },
+        found.http_status,
+        headers={"Cache-Control": "no-store"},
     )
 
 
