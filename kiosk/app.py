@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from kiosk import bundle, i18n, prefs
+from kiosk import bundle, i18n, navigation, prefs
+from kiosk.content import display
 from kiosk.content.library import ContentStore
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.search.index import SearchIndex
@@ -122,6 +123,8 @@ def make_templates() -> Jinja2Templates:
 
     env.globals["closed_settings_panel"] = closed_settings_panel
     env.globals["asset_path"] = lambda path: f"/assets/{path}"
+    env.globals["parent_url"] = navigation.parent_url
+    env.filters["full_width"] = display.full_width
     return Jinja2Templates(env=env, context_processors=[_context])
 
 

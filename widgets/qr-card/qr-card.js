@@ -111,9 +111,7 @@
     function toggle(open) {
       $panel.classList.toggle("kiosk-qr-panel--open", open);
       // Modal: keyboard focus stays in the panel while it is open.
-      document.querySelectorAll("body > :not(#" + $panel.id + ")").forEach(function ($el) {
-        if (open) $el.setAttribute("inert", ""); else $el.removeAttribute("inert");
-      });
+      Kiosk.modal($panel, open);
       $openers.forEach(function ($o) { $o.setAttribute("aria-expanded", String(open)); });
       if (open) $panel.focus();
       else if ($openers[0]) /** @type {HTMLElement} */ ($openers[0]).focus();
