@@ -68,17 +68,21 @@
         });
     }
 
-    /** The first sentence the reader can see: reading starts where they are. */
+    /**
+     * The first sentence that starts on screen: reading starts where the reader
+     * is, without turning back to a sentence begun on the page before.
+     */
     function firstVisible() {
       var $pages = document.getElementById("kiosk-pages");
+      var view = viewport();
       var box = $pages && paged()
         ? $pages.getBoundingClientRect()
-        : { left: 0, right: window.innerWidth, top: 0, bottom: window.innerHeight };
+        : { left: 0, right: window.innerWidth, top: view.top, bottom: view.bottom };
       for (var i = 0; i < sentences.length; i++) {
         var $s = element(i);
         if (!$s) continue;
-        var r = $s.getBoundingClientRect();
-        if (r.right > box.left + 1 && r.left < box.right - 1 && r.bottom > box.top && r.top < box.bottom) return i;
+        var r = $s.getClientRects()[0] || $s.getBoundingClientRect();
+        if (r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1) return i;
       }
       return 0;
     }
