@@ -93,7 +93,8 @@ def table(layout: str, idle: list[dict[str, Any]], reading: list[dict[str, Any]]
             pages = next(
                 r["pages"]
                 for r in idle
-                if (r["size"], r["spacing"], r["elder"], r["scheme"]) == (size, spacing, False, "default")
+                if (r["size"], r["spacing"], r["elder"], r["scheme"])
+                == (size, spacing, False, "default")
             )
             shares = " | ".join(f"{c:.0%}" for c in cells)
             lines.append(f"| {size} | {shown} | {shares} | {pages or 'scrolls'} |")

@@ -69,7 +69,22 @@
       if ($el === $panel || $el.contains($panel) || $el.localName === "dialog" || $el.localName === "script") return;
       if (open) $el.setAttribute("inert", ""); else $el.removeAttribute("inert");
     });
+    modalPanel = open ? $panel : (modalPanel === $panel ? null : modalPanel);
   };
+  /** @type {HTMLElement|null} */
+  var modalPanel = null;
+  // Tab past the last control of an open panel comes back to its first (and Shift+Tab the other way).
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab" || !modalPanel || !modalPanel.isConnected) return;
+    var $all = Array.prototype.filter.call(
+      modalPanel.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function ($el) { return $el.getClientRects().length > 0; });
+    if (!$all.length) return;
+    var first = $all[0], last = $all[$all.length - 1], active = document.activeElement;
+    var inside = modalPanel.contains(active);
+    if (e.shiftKey && (active === first || active === modalPanel || !inside)) { last.focus(); e.preventDefault(); }
+    else if (!e.shiftKey && (active === last || !inside)) { first.focus(); e.preventDefault(); }
+  });
   // Fragments swapped in by htmx bring their own components.
   document.addEventListener("htmx:after:swap", function (e) {
     var target = e.target instanceof Element ? e.target : document;

@@ -99,7 +99,14 @@
     var $landing = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
     if ($notice && $landing && $article.contains($landing) && !paged()) {
       $landing.parentNode.insertBefore($notice, $landing);
-      $notice.scrollIntoView({ block: "start" });
+      var place = function () {
+        var $header = document.querySelector(".kiosk-header");
+        var top = $header ? $header.getBoundingClientRect().bottom : 0;
+        window.scrollBy(0, /** @type {Element} */ ($notice).getBoundingClientRect().top - top - 8);
+      };
+      place();
+      // The browser's own jump to the #fragment comes after this script: place it again then.
+      if (document.readyState !== "complete") window.addEventListener("load", function () { window.setTimeout(place, 0); });
     }
   };
 
