@@ -29,7 +29,7 @@ def _quotes(text: str) -> str:
         return text
     out = [parts[0]]
     for i in range(1, len(parts) - 1, 2):
-        inside, before, after = parts[i], out[-1][-1:], parts[i + 1][:1]
+        inside, before, after = parts[i], out[-1].rstrip()[-1:], parts[i + 1].lstrip()[:1]
         chinese = any(_HAN_RE.match(c) for c in (before, after) if c) or _HAN_RE.search(inside)
         out.append(f"“{inside}”" if chinese else f'"{inside}"')
         out.append(parts[i + 1])
