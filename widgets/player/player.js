@@ -46,8 +46,13 @@
     var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     $root.hidden = false;
 
-    /** @param {string} text */
-    function say(text) { if ($status) $status.textContent = text || ""; }
+    var sayTimer = 0;
+    /** @param {string} text @param {boolean=} brief cleared after a few seconds (it floats over the text) */
+    function say(text, brief) {
+      window.clearTimeout(sayTimer);
+      if ($status) $status.textContent = text || "";
+      if (brief) sayTimer = window.setTimeout(function () { if ($status) $status.textContent = ""; }, 6000);
+    }
     /** @param {string} template @param {number} n */
     function fill(template, n) {
       return template.replace("%(n)s", String(n)).replace("%(total)s", String(sentences.length));
@@ -177,7 +182,7 @@
     function pause() {
       if (!playing) return;
       playing = false; audio.pause(); expand(false); render();
-      say(fill(labels.paused, index + 1));
+      say(fill(labels.paused, index + 1), true);
     }
     function stop() {
       playing = false; started = false; audio.pause(); expand(false);
@@ -252,7 +257,7 @@
         audio.volume = volume / 5;
         var text = labels.volume.replace("%(n)s", String(volume));
         if ($volumeLevel) $volumeLevel.textContent = text;
-        if (!playing) say(text);  // announced, unless it would talk over the reading
+        if (!playing) say(text, true);  // announced, unless it would talk over the reading
       });
     });
 
