@@ -7,7 +7,8 @@ event the settings panel itself sends after a change), not by reloading.
 
 The text's share is the report's box between the bars: on the kiosk the paged
 reader's height; on a phone the strip between the sticky header and the sticky
-player. The same pass checks that no button's label is clipped.
+player. The same pass checks that no button's label is clipped and that nothing
+makes the page scroll sideways.
 
 Used by tests/browser/test_reading_room.py (which asserts the floors) and by
 ``make bench`` (``run(tmp, row)``); ``python -m bench.screen_share`` prints it.
@@ -55,8 +56,10 @@ MEASURE_JS = """
       .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
       .map(e => e.textContent.trim());
     const status = document.querySelector('.kiosk-page-turner__status');
+    const page = document.scrollingElement;
     out.push({...c, share: text / innerHeight, header: header.height, bar: innerHeight - barTop,
-              pages: status && status.textContent ? status.textContent : '', clipped});
+              pages: status && status.textContent ? status.textContent : '', clipped,
+              overflow: page.scrollWidth > page.clientWidth});
   }
   return out;
 }

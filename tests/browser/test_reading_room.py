@@ -116,8 +116,8 @@ def test_text_keeps_the_screen_at_every_setting(
         rows = idle + reading
         low = [r for r in rows if r["share"] < FLOORS[layout]]
         assert not low, f"{layout}: below the floor: {low[:3]}"
-        clipped = [r for r in rows if r["clipped"]]
-        assert not clipped, f"{layout}: clipped labels: {clipped[:3]}"
+        clipped = [r for r in rows if r["clipped"] or r["overflow"]]
+        assert not clipped, f"{layout}: clipped labels or sideways scrolling: {clipped[:3]}"
         # The bars are sized for touch, not scaled with the reading size.
         for part in ("header", "bar"):
             sizes = [r[part] for r in rows]
@@ -128,6 +128,21 @@ def test_text_keeps_the_screen_at_every_setting(
     print("\n" + text)
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "screen-share.md").write_text(text + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_english_interface_keeps_the_floor_too(
+    browser: Browser, kiosk_server: Server, phone_server: Server, layout: str
+) -> None:
+    """Longer labels ("Previous sentence"): they may wrap, never clip or push the page sideways."""
+    server, viewport = _layout(layout, kiosk_server, phone_server)
+    page = _open(browser, server, viewport, REPORT, prefs="2.default.15.0.en")
+    idle = measure(page)
+    start_reading(page)
+    rows = idle + measure(page)
+    page.context.close()
+    assert min(r["share"] for r in rows) >= FLOORS[layout]
+    assert [r for r in rows if r["clipped"] or r["overflow"]] == []
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
