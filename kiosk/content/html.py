@@ -9,12 +9,16 @@ only text is kept, so no markup of the page can reach the kiosk.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
+
+from kiosk.content.vocab import parse_date
 
 Row = list[str]
 TableData = tuple[Row, list[Row]]
@@ -73,37 +77,104 @@ _BLOCK = {
 }
 _HTML = re.compile(r"<(?:!doctype\s+html|html|body|head|p|div|table)[\s>]", re.I)
 _SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
+_SPAN_ATTR = re.compile(
+    r"\s(?:rowspan|colspan)\s*=\s*(?:\"[^\"<>]{0,20}\"|'[^'<>]{0,20}'|[^\s>]{1,20})", re.I
+)
+#: Lines of trafilatura's extract looked for in each element (a sample when more).
+_MAX_PROBES = 64
+#: At most this many cells in one table (spans expanded); beyond, the table is kept as text.
+MAX_CELLS = 20_000
+#: HTML's own limits on spans are 1,000 columns and 65,534 rows; no report needs more than this.
+MAX_SPAN = 50
+#: huge_tree lifts libxml2's limits (nesting deeper than 256, very long text nodes).
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def is_html(text: str) -> bool:
     return bool(_HTML.search(text[:5000]))
 
 
-def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str]]:
-    """Return the article's lines and tables, and hints from the page's head."""
+Dropped = tuple[str, str]  # (text, reason)
+_REMOVED_WITH_TEXT = ("nav", "header", "footer", "aside", "form", "button", "select", "textarea")
+
+
+def html_items(text: str) -> tuple[list[HtmlItem], dict[str, str], list[str], list[Dropped]]:
+    """Return the article's lines and tables, hints from the page's head, notes for
+    the explanation, and the lines left out of the article with their reason."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    root = lxml.html.document_fromstring(text)
+    root = lxml.html.document_fromstring(text, parser=_PARSER)
+    notes: list[str] = []
+    if _parsed_text_size(root) < 0.9 * _raw_text_size(text):
+        # libxml2 stops at a nesting depth (256; 2,048 with huge_tree) and drops what is
+        # deeper. Layout containers carry no meaning here: flatten them and parse again.
+        text = _CONTAINER_TAG.sub("\n", text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        notes.append("the page nests its elements too deeply to parse: containers were flattened")
     hints = _hints(root)
+    dropped: list[Dropped] = []
     for el in root.xpath("//comment()"):
         _remove(el)
     for el in list(root.iter(*_DROP)):  # a list first: dropping while iterating skips
-        if el.getparent() is not None:
+        if el.getparent() is not None and el.getroottree().getroot() is root:
+            if el.tag in _REMOVED_WITH_TEXT:
+                dropped.extend((line, f"<{el.tag}> element") for line in _lines_of(el))
             el.drop_tree()
     body = root.find("body")
     page = body if body is not None else root
     container = _article_container(text, page)
-    items = _linearise(container)
+    items = _linearise(container, notes)
     if container is not page:
         # The title and the metadata line often sit just outside the article body.
         outside = [x for x in _linearise(page) if isinstance(x, str)]
         inside = {x for x in items if isinstance(x, str)}
         before: list[HtmlItem] = []
+        after = False
         for line in outside:
             if line in inside:
-                break
-            before.append(line)
+                after = True
+            elif after:
+                dropped.append((line, "outside the article"))
+            else:
+                before.append(line)
+        dropped.extend((str(x), "outside the article") for x in before[:-6])
         items = before[-6:] + items
-    return items, hints
+    return items, hints, notes, dropped
+
+
+_CONTAINER_TAG = re.compile(
+    r"</?(?:div|span|section|article|main|font|center|blockquote|b|i|em|strong|u|small|big)\b[^>]*>",
+    re.I,
+)
+_INVISIBLE = re.compile(r"(?is)<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _raw_text_size(text: str) -> int:
+    """Characters of visible text in the page's source, without parsing it."""
+    visible = _TAG.sub(" ", _INVISIBLE.sub(" ", text))
+    return len(_compact(html.unescape(visible)))
+
+
+def _parsed_text_size(root: HtmlElement) -> int:
+    size = 0
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in (
+            "script",
+            "style",
+            "head",
+            "noscript",
+            "template",
+            "title",
+            "meta",
+        ):
+            size += len(_compact(el.text or ""))
+        if el is not root and el.getparent() is not None and el.getparent().tag != "head":
+            size += len(_compact(el.tail or ""))
+    return size
+
+
+def _lines_of(el: HtmlElement) -> list[str]:
+    return [x for x in _linearise(el) if isinstance(x, str)]
 
 
 def _remove(el: Any) -> None:
@@ -139,9 +210,8 @@ def _hints(root: HtmlElement) -> dict[str, str]:
     if title:
         hints["title"] = title
     date = meta("PubDate", "publishdate", "pubdate", "article:published_time", "firstpublishedtime")
-    if date and re.match(r"\d{4}-\d{1,2}-\d{1,2}", date):
-        y, m, d = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", date).groups()  # type: ignore[union-attr]
-        hints["date"] = f"{y}-{int(m):02d}-{int(d):02d}"
+    if date and re.match(r"\d{4}-\d{1,2}-\d{1,2}", date) and (valid := parse_date(date)):
+        hints["date"] = valid  # 2021-13-45 is no date
     source = meta("ContentSource", "source")
     if source:
         hints["source"] = source
@@ -155,19 +225,27 @@ def _hints(root: HtmlElement) -> dict[str, str]:
 
 def _article_container(text: str, page: HtmlElement) -> HtmlElement:
     """The deepest element holding most of what trafilatura calls the article."""
-    extracted = trafilatura.extract(text, include_tables=True, favor_recall=True) or ""
+    # trafilatura expands spans itself, in time that grows with rowspan × colspan:
+    # it only has to say where the article is, so it gets the page without them.
+    unspanned = _SPAN_ATTR.sub("", text)
+    extracted = trafilatura.extract(unspanned, include_tables=True, favor_recall=True) or ""
     probes = [_compact(line) for line in extracted.splitlines()]
     probes = [p[:40] for p in probes if len(p) >= 8]
     if len(probes) < 2:
         return page
-    best = page
+    if len(probes) > _MAX_PROBES:  # evenly spaced, first and last included: linear time
+        step = (len(probes) - 1) / (_MAX_PROBES - 1)
+        probes = [probes[round(i * step)] for i in range(_MAX_PROBES)]
+    best, best_size = page, len(_compact(page.text_content()))
     for el in page.iter():
         if not isinstance(el.tag, str) or el.tag in ("table", "tr", "td", "th", "tbody"):
             continue
         content = _compact(el.text_content())
+        if len(content) >= best_size:
+            continue
         hits = sum(1 for p in probes if p in content)
-        if hits >= 0.8 * len(probes) and len(content) < len(_compact(best.text_content())):
-            best = el
+        if hits >= 0.8 * len(probes):
+            best, best_size = el, len(content)
     return best
 
 
@@ -175,7 +253,8 @@ def _compact(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _linearise(el: HtmlElement) -> list[HtmlItem]:
+def _linearise(el: HtmlElement, notes: list[str] | None = None) -> list[HtmlItem]:
+    """Lines and tables of ``el`` in document order. Iterative: any nesting depth."""
     items: list[HtmlItem] = []
     buf: list[str] = []
 
@@ -185,27 +264,29 @@ def _linearise(el: HtmlElement) -> list[HtmlItem]:
             items.append(line)
         buf.clear()
 
-    def walk(node: HtmlElement) -> None:
+    walker = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walker:
         if not isinstance(node.tag, str):
-            return
+            continue
         tag = node.tag.lower()
-        if tag == "table" and _is_data_table(node):
-            flush()
-            items.extend(_table(node))
-            return
         block = tag in _BLOCK or tag in ("td", "th")
-        if block:
-            flush()
-        if node.text:
-            buf.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
-        if block:
-            flush()
-
-    walk(el)
+        if event == "start":
+            if tag == "table" and _is_data_table(node):
+                flush()
+                items.extend(_table(node, notes if notes is not None else []))
+                walker.skip_subtree()
+                if node is not el and node.tail:
+                    buf.append(node.tail)
+                continue
+            if block:
+                flush()
+            if node.text:
+                buf.append(node.text)
+        else:
+            if block:
+                flush()
+            if node is not el and node.tail:
+                buf.append(node.tail)
     flush()
     return items
 
@@ -223,17 +304,24 @@ def _is_data_table(table: HtmlElement) -> bool:
     )
 
 
-def _table(table: HtmlElement) -> list[HtmlItem]:
+def _table(table: HtmlElement, notes: list[str]) -> list[HtmlItem]:
     """Expand spans into a grid; split it at rows that span the whole width
     (the 第二十条第（一）项 captions of the national format), each part a table
-    with its own header rows."""
+    with its own header rows. A table of more than MAX_CELLS cells is kept as text."""
+    trs = table.xpath(".//tr")
+    rows_cells = [tr.xpath("./td|./th") for tr in trs]
+    total = 0
+    for r, cells in enumerate(rows_cells):
+        left = len(trs) - r  # a rowspan never reaches past the table's last row
+        total += sum(min(_int(c.get("rowspan")), left) * _int(c.get("colspan")) for c in cells)
+    if total > MAX_CELLS:
+        return _table_as_text(rows_cells, total, notes)
     grid: list[list[str | None]] = []
     spans: dict[tuple[int, int], str] = {}  # (row, col) → text carried by a rowspan
     is_head: list[bool] = []
-    for r, tr in enumerate(table.xpath(".//tr")):
+    for r, (tr, cells) in enumerate(zip(trs, rows_cells, strict=True)):
         row: list[str | None] = []
         col = 0
-        cells = tr.xpath("./td|./th")
         is_head.append(
             bool(cells) and (tr.getparent().tag == "thead" or all(c.tag == "th" for c in cells))
         )
@@ -242,7 +330,7 @@ def _table(table: HtmlElement) -> list[HtmlItem]:
                 row.append(spans.pop((r, col)))
                 col += 1
             text = _SPACE.sub(" ", cell.text_content()).strip()
-            rowspan = _int(cell.get("rowspan"))
+            rowspan = min(_int(cell.get("rowspan")), len(trs) - r)
             colspan = _int(cell.get("colspan"))
             for c in range(colspan):
                 row.append(text if c == 0 else None)  # None: continuation of a colspan
@@ -253,6 +341,36 @@ def _table(table: HtmlElement) -> list[HtmlItem]:
             row.append(spans.pop((r, col)))
             col += 1
         grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    if width * len(grid) > MAX_CELLS:
+        return _table_as_text(rows_cells, width * len(grid), notes)
+    short = [r + 1 for r, row in enumerate(grid) if row and len(row) < width]
+    if short:
+        notes.append(
+            f"a table ({' | '.join(c or '' for c in grid[0])[:40]}…) has rows with fewer cells "
+            f"than its {width} columns (rows {', '.join(map(str, short[:10]))}): they are "
+            "padded on the right; check them against the source"
+        )
+    return grid_items(grid, is_head)
+
+
+def _table_as_text(
+    rows_cells: list[list[HtmlElement]], cells: int, notes: list[str]
+) -> list[HtmlItem]:
+    """A table too large to expand: one line of text per row, its cells separated by ；."""
+    notes.append(
+        f"a table of {len(rows_cells)} rows would expand to {cells:,} cells, over the limit "
+        f"of {MAX_CELLS:,} (rowspan/colspan): kept as text, one line per row"
+    )
+    lines = [
+        "；".join(_SPACE.sub(" ", c.text_content()).strip() for c in cells) for cells in rows_cells
+    ]
+    return [line for line in lines if line.strip("；")]
+
+
+def grid_items(grid: list[list[str | None]], is_head: list[bool]) -> list[HtmlItem]:
+    """A grid of cells (None: continuation of a colspan) → tables, split at rows that
+    span the whole width, which become lines of text (the captions)."""
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     out: list[HtmlItem] = []
@@ -283,7 +401,7 @@ def _part(grid: list[list[str | None]], is_head: list[bool], width: int) -> list
 
 def _int(value: str | None) -> int:
     try:
-        return max(1, min(int(value or 1), 50))
+        return max(1, min(int(value or 1), MAX_SPAN))
     except ValueError:
         return 1
 
