@@ -7,8 +7,8 @@ event the settings panel itself sends after a change), not by reloading.
 
 The text's share is the report's box between the bars: on the kiosk the paged
 reader's height; on a phone the strip between the sticky header and the sticky
-player. The same pass checks that no button's label is clipped and that nothing
-makes the page scroll sideways.
+player. The same pass checks that no button's label is clipped, that nothing
+makes the page scroll sideways and how many rows the header takes.
 
 Used by tests/browser/test_reading_room.py (which asserts the floors) and by
 ``make bench`` (``run(tmp, row)``); ``python -m bench.screen_share`` prints it.
@@ -35,8 +35,26 @@ CELLS = [
     for scheme in SCHEMES
 ]
 
-MEASURE_JS = """
+#: How many rows the header's controls take (1 on the kiosk: 语音导览, 返回, the
+#: title and the tools side by side). Panels that open over the page (the guide's
+#: volume, its hint) are not rows.
+HEADER_ROWS_JS = """
+() => {
+  const $header = document.querySelector('.kiosk-header');
+  const boxes = [...$header.querySelectorAll(':scope > a, .kiosk-toolbar > *, .kiosk-guide__toggle')]
+    .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+  let rows = 0, bottom = -Infinity;
+  for (const b of boxes) { if (b.top >= bottom) { rows += 1; bottom = b.bottom; } else bottom = Math.max(bottom, b.bottom); }
+  return rows;
+}
+"""
+
+MEASURE_JS = (
+    """
 (cells) => {
+  const headerRows = """
+    + HEADER_ROWS_JS
+    + """;
   const out = [];
   const $html = document.documentElement;
   for (const c of cells) {
@@ -56,14 +74,16 @@ MEASURE_JS = """
       .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
       .map(e => e.textContent.trim());
     const status = document.querySelector('.kiosk-page-turner__status');
+    const rows = headerRows();
     const page = document.scrollingElement;
     out.push({...c, share: text / innerHeight, header: header.height, bar: innerHeight - barTop,
               pages: status && status.textContent ? status.textContent : '', clipped,
-              overflow: page.scrollWidth > page.clientWidth});
+              overflow: page.scrollWidth > page.clientWidth, headerRows: rows});
   }
   return out;
 }
 """
+)
 
 
 def measure(page: Any) -> list[dict[str, Any]]:

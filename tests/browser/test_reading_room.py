@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from bench.screen_share import FLOORS, measure, start_reading, table
+from bench.screen_share import FLOORS, HEADER_ROWS_JS, measure, start_reading, table
 from kiosk.prefs import COOKIE, SCHEMES
 from tests.browser.conftest import (
     KIOSK,
@@ -123,6 +123,8 @@ def test_text_keeps_the_screen_at_every_setting(
             sizes = [r[part] for r in rows]
             assert max(sizes) - min(sizes) <= 1, f"{layout}: the {part} changes with the settings"
         assert min(r["bar"] for r in reading) >= (60 if layout == "kiosk" else 44)
+        if layout == "kiosk":  # 语音导览, 返回, the title and the tools: one row
+            assert {r["headerRows"] for r in rows} == {1}
         tables.append(table(layout, idle, reading))
     text = "\n\n".join(tables)
     print("\n" + text)
@@ -143,6 +145,50 @@ def test_the_english_interface_keeps_the_floor_too(
     page.context.close()
     assert min(r["share"] for r in rows) >= FLOORS[layout]
     assert [r for r in rows if r["clipped"] or r["overflow"]] == []
+    if layout == "kiosk":
+        assert {r["headerRows"] for r in rows} == {1}
+
+
+def test_the_kiosk_header_is_one_row_with_the_guide_on_every_page(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The most the header holds (语音导览 on with its volume, 返回, 手机扫码, both
+    languages) still fits one row at 1080 px, every label whole; the guide's
+    volume opens below the header, over the page."""
+    server = start_server(
+        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_PUBLIC_BASE_URL="https://kiosk.example"
+    )
+    clipped_js = """() => [...document.querySelectorAll('.kiosk-header a, .kiosk-header button')]
+        .filter(e => e.getClientRects().length)
+        .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+        .map(e => e.textContent.trim())"""
+    try:
+        for lang in ("zh-CN", "en"):
+            for path in ("/", "/library", REPORT, f"/ask?report={SLUG}", "/help", "/settings"):
+                page = _open(browser, server, KIOSK, path, prefs=f"5.default.20.1.{lang}")
+                assert page.locator(".kiosk-header > .kiosk-guide").count() == 1
+                if path == REPORT:
+                    assert page.locator(".kiosk-js-qr-open").is_visible()
+                heights = []
+                for state in ("off", "on"):
+                    if state == "on":
+                        page.click(".kiosk-js-guide-toggle")
+                        volume = page.locator(".kiosk-guide__volume")
+                        assert volume.is_visible()
+                        header = page.locator(".kiosk-header").bounding_box()
+                        box = volume.bounding_box()
+                        assert header and box and box["y"] >= header["y"] + header["height"]
+                    where = f"{lang} {path}, guide {state}"
+                    assert page.evaluate(HEADER_ROWS_JS) == 1, where
+                    assert page.evaluate(clipped_js) == [], where
+                    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1080, where
+                    heights.append(page.locator(".kiosk-header").bounding_box()["height"])  # type: ignore[index]
+                assert max(heights) - min(heights) <= 1  # turning the guide on moves nothing
+                if lang == "en" and path == REPORT:
+                    screenshot(page, "kiosk-header-en-guide-on")
+                page.context.close()
+    finally:
+        stop_server(server)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
