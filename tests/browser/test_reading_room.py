@@ -488,7 +488,9 @@ def test_help_is_for_touch_first_and_ask_says_what_to_do(
     )
     assert order == ["ul", "details"]
     assert page.locator("details.kiosk-help__more").get_attribute("open") is None
-    assert page.locator(".kiosk-help__keys").is_hidden()  # the key table, collapsed
+    keys = page.locator(".kiosk-help__keys")  # the key tables (and the guide's), collapsed
+    assert keys.count() == (2 if layout == "kiosk" else 1)
+    assert all(keys.nth(i).is_hidden() for i in range(keys.count()))
     if layout == "kiosk":
         assert "600 秒" in page.inner_text("main")  # the idle reset, explained
     page.goto(server.url + "/ask?q=")
