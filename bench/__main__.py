@@ -266,6 +266,12 @@ def voices_section(tmp: Path) -> None:
     voices.run(tmp, row)
 
 
+def screen_share_section(tmp: Path) -> None:
+    from bench import screen_share
+
+    screen_share.run(tmp, row)
+
+
 def export_section(tmp: Path) -> None:
     from bench import export
 
@@ -294,6 +300,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
+    screen_share_section,
     export_section,
     hostile_section,
     hostile_import_section,
