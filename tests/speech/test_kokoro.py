@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk import models
+from kiosk import guide, models
 from kiosk.app import create_app
 from kiosk.config import Settings
 from kiosk.content.parse import parse_report
@@ -162,3 +162,23 @@ def test_toolbar_speaks_in_the_readers_voice(settings: Settings) -> None:
         assert response.headers["x-speech-voice"] == KOKORO_DEFAULT_VOICES["female"]
         english = app.state.services.speech.adhoc("Hello.", "en", "normal", "female")
         assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
+
+
+def test_guide_prompts_speak_in_the_visitors_voice(settings: Settings) -> None:
+    from kiosk.prefs import COOKIE, Prefs
+
+    app = create_app(
+        _settings(settings, speech_engine="auto", models_dir=str(MODELS), kiosk_mode=True)
+    )
+    with TestClient(app) as client:
+        speech = app.state.services.speech
+        made = {}
+        for gender in ("female", "male"):
+            client.cookies.set(COOKIE, Prefs(voice=gender).encode())
+            response = client.get("/guide/prompt.wav", params={"lang": "zh-CN", "text": "帮助"})
+            assert response.status_code == 200, response.text
+            assert response.headers["vary"] == "Cookie"  # one browser copy per voice
+            path = speech.cached(guide.prompt(speech, "帮助", "zh-CN", gender))
+            assert path is not None and path.read_bytes() == response.content
+            made[gender] = response.content
+        assert made["female"] != made["male"]
