@@ -1,16 +1,22 @@
-"""Shared fixtures: a content folder per test and an app client over it."""
+"""Shared fixtures: a content folder per test, settings and an app client over
+it, the session's warm audio cache, and servers started the one way
+(tests/servers.py)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
+from kiosk.app import create_app, make_speech
+from kiosk.content.library import load_library
 from kiosk.settings import Settings
+from tests.servers import Server, content_with_fixtures, copy_audio, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -26,19 +32,79 @@ def content_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(content_dir: Path, tmp_path: Path) -> Settings:
-    return Settings(
-        {
+def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
+    """Settings over this test's content and cache, with ``overrides`` (real settings)."""
+
+    def make(**overrides: Any) -> Settings:
+        values = {
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
-        },
-        environ={},
-    )
+        }
+        return Settings({**values, **overrides}, environ={})
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding every sentence's audio (WAV and MP3, normal speed) of
+    the bundled content and the fixture reports, made once per session. Audio is
+    keyed by what is spoken, so tests copy it (``copy_audio``) or share it freely;
+    only the speech tests, which are about making audio, start without it."""
+    tmp = tmp_path_factory.mktemp("warm-audio")
+    settings = Settings(
+        {"content_dir": str(content_with_fixtures(tmp)), "cache_dir": str(tmp / "cache")},
+        environ={},
+    )
+    library = load_library(settings.content_path, settings.max_content_bytes)
+    speech = make_speech(settings)
+    try:
+        plan = [u for r in library.reports.values() for u in speech.utterances(r)]
+        for utt in plan:  # one engine: one sentence at a time
+            speech.synthesize(utt, "wav")
+        with ThreadPoolExecutor(2) as pool:  # the MP3 encoder runs beside it
+            list(pool.map(lambda u: speech.synthesize(u, "mp3"), plan))
+    finally:
+        speech.close()
+    return tmp / "cache"
+
+
+@pytest.fixture
+def warm_client(
+    make_settings: Callable[..., Settings], audio_cache: Path, tmp_path: Path
+) -> Iterator[TestClient]:
+    """``client`` whose cache starts with the session's audio."""
+    copy_audio(audio_cache, tmp_path / "cache")
+    with TestClient(create_app(make_settings())) as c:
+        yield c
+
+
+@pytest.fixture
+def serve(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Server]]:
+    """Start ``kiosk serve`` (tests/servers.start_server) over this test's folder,
+    its audio cache seeded from the session's (``warm=False``: an empty cache);
+    ``env`` holds ``KIOSK_*`` settings. Every server started is stopped at the end."""
+    started: list[Server] = []
+
+    def start(*, warm: bool = True, **env: str) -> Server:
+        audio = request.getfixturevalue("audio_cache") if warm else None
+        server = start_server(tmp_path, audio_cache=audio, **env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_server(server)

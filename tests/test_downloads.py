@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 from markupsafe import escape
@@ -27,7 +28,9 @@ def test_saved_page_is_standalone(client: TestClient, tmp_path: Path) -> None:
             assert str(escape(sentence["text"])) in html
 
 
-def test_saved_audio_is_the_whole_report(client: TestClient, tmp_path: Path) -> None:
+def test_saved_audio_is_the_whole_report(warm_client: TestClient, tmp_path: Path) -> None:
+    """Joined from the sentences' audio (the session's, copied into this test's cache)."""
+    client = warm_client
     response = client.get(f"/reports/{SLUG}/audio.mp3")
     assert response.status_code == 200
     assert response.headers["content-type"] == "audio/mpeg"
@@ -45,9 +48,8 @@ def test_saved_audio_is_the_whole_report(client: TestClient, tmp_path: Path) -> 
 
 
 def test_downloads_are_offered_on_phones_not_on_the_kiosk(
-    client: TestClient, settings: Settings
+    client: TestClient, make_settings: Callable[..., Settings]
 ) -> None:
     assert f"/reports/{SLUG}/download.html" in client.get(f"/reports/{SLUG}").text
-    values = {s["name"]: s["value"] for s in settings.to_json()}
-    with TestClient(create_app(Settings({**values, "kiosk_mode": True}, environ={}))) as kiosk:
+    with TestClient(create_app(make_settings(kiosk_mode=True))) as kiosk:
         assert "download.html" not in kiosk.get(f"/reports/{SLUG}").text

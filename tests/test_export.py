@@ -26,7 +26,8 @@ from kiosk.export import (
     file_for,
 )
 from kiosk.settings import Settings
-from tests._export_site import SEED, SHORT, URL_ATTR, audio_cache, build, content_with_fixtures
+from tests._export_site import SEED, SHORT, URL_ATTR, build
+from tests.servers import content_with_fixtures, copy_audio
 
 BASE = "https://cdn.example.gov.cn/kiosk"
 PREFIX = "/kiosk"
@@ -35,11 +36,15 @@ CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExportResult, str, Path]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, audio_cache: Path
+) -> tuple[Path, ExportResult, str, Path]:
+    """The export, with its cache (``content``'s sibling) seeded from the session's audio."""
     tmp = tmp_path_factory.mktemp("export")
     content = content_with_fixtures(tmp)
+    copy_audio(audio_cache, tmp / "cache")
     out = tmp / "site"
-    result, err = build(out, content, audio_cache(tmp_path_factory), BASE)
+    result, err = build(out, content, tmp / "cache", BASE)
     return out, result, err, content
 
 
@@ -143,13 +148,13 @@ def test_every_link_stays_under_the_sub_path_and_leads_to_a_file(
 
 
 def test_pages_and_audio_are_what_the_server_serves(
-    site: tuple[Path, ExportResult, str, Path], tmp_path_factory: pytest.TempPathFactory
+    site: tuple[Path, ExportResult, str, Path],
 ) -> None:
     out, _, _, content = site
     settings = Settings(
         {
             "content_dir": str(content),
-            "cache_dir": str(audio_cache(tmp_path_factory)),
+            "cache_dir": str(content.parent / "cache"),
             "public_base_url": BASE,
             "reload_interval": 0,
             "speech_prebuild": False,

@@ -4,17 +4,19 @@ failures are clear, nothing cached is lost, and recovery needs no hand."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from tests.browser.conftest import start_server, stop_server
+from tests.servers import Server, stop_server
 
 SLUG = "kundulun-2013-report"
 
@@ -72,44 +74,32 @@ def test_cache_folder_becomes_unwritable(client: TestClient, tmp_path: Path) -> 
     assert not any("not writable" in w for w in client.get("/-/health").json()["warnings"])
 
 
-def test_restart_keeps_the_audio_cache(tmp_path: Path) -> None:
+def test_restart_keeps_the_audio_cache(tmp_path: Path, serve: Callable[..., Server]) -> None:
     env = {"KIOSK_SPEECH_PREBUILD": "0"}
-    server = start_server(tmp_path, **env)
-    try:
-        import json
-
-        with urllib.request.urlopen(f"{server.url}/reports/{SLUG}/speech.json") as r:
-            url = server.url + json.load(r)["sentences"][0]["audio"]["wav"]
-        with urllib.request.urlopen(url) as r:
-            first = r.read()
-    finally:
-        stop_server(server)
+    server = serve(warm=False, **env)
+    with urllib.request.urlopen(f"{server.url}/reports/{SLUG}/speech.json") as r:
+        url = server.url + json.load(r)["sentences"][0]["audio"]["wav"]
+    with urllib.request.urlopen(url) as r:
+        first = r.read()
+    stop_server(server)
     cached = list((tmp_path / "cache" / "audio").rglob("*.wav"))
     assert len(cached) == 1
     mtime = cached[0].stat().st_mtime_ns
-    server = start_server(tmp_path, **env)
-    try:
-        with urllib.request.urlopen(url.replace(url.split("/audio/")[0], server.url)) as r:
-            assert r.read() == first
-        assert cached[0].stat().st_mtime_ns == mtime  # served from the cache, not made again
-    finally:
-        stop_server(server)
+    server = serve(warm=False, **env)
+    with urllib.request.urlopen(url.replace(url.split("/audio/")[0], server.url)) as r:
+        assert r.read() == first
+    assert cached[0].stat().st_mtime_ns == mtime  # served from the cache, not made again
 
 
-def test_content_changes_are_picked_up_without_a_restart(tmp_path: Path) -> None:
-    import json
-
-    server = start_server(tmp_path, KIOSK_RELOAD_INTERVAL="0.2", KIOSK_SPEECH_PREBUILD="0")
-    try:
-        (server.content / "new-2021.md").write_text(
-            "---\ntitle: 新区2021年政府信息公开工作年度报告\n---\n正文。\n", encoding="utf-8"
-        )
-        deadline = time.monotonic() + 10
-        slugs: list[str] = []
-        while time.monotonic() < deadline and "new-2021" not in slugs:
-            with urllib.request.urlopen(f"{server.url}/index.json") as r:
-                slugs = [x["slug"] for x in json.load(r)["reports"]]
-            time.sleep(0.1)
-        assert "new-2021" in slugs
-    finally:
-        stop_server(server)
+def test_content_changes_are_picked_up_without_a_restart(serve: Callable[..., Server]) -> None:
+    server = serve(warm=False, KIOSK_RELOAD_INTERVAL="0.2", KIOSK_SPEECH_PREBUILD="0")
+    (server.content / "new-2021.md").write_text(
+        "---\ntitle: 新区2021年政府信息公开工作年度报告\n---\n正文。\n", encoding="utf-8"
+    )
+    deadline = time.monotonic() + 10
+    slugs: list[str] = []
+    while time.monotonic() < deadline and "new-2021" not in slugs:
+        with urllib.request.urlopen(f"{server.url}/index.json") as r:
+            slugs = [x["slug"] for x in json.load(r)["reports"]]
+        time.sleep(0.1)
+    assert "new-2021" in slugs

@@ -24,17 +24,17 @@ from pyzbar.pyzbar import ZBarSymbol, decode
 
 from kiosk.export import ExportResult
 from kiosk.security import CSP
-from tests._export_site import SHORT, audio_cache, build, content_with_fixtures
+from tests._export_site import SHORT, build
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     KIOSK,
     PHONE,
-    free_port,
     new_page,
     screenshot,
     wait_for,
 )
+from tests.servers import content_with_fixtures, copy_audio, free_port, spawn, stop
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,20 +114,16 @@ def _nginx() -> str:
     return found
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {log.read_text() if log.exists() else ''}")
+def _listening(port: int) -> Callable[[], bool]:
+    def ready() -> bool:
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError("nginx did not start")
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    return ready
 
 
 @pytest.fixture(scope="module")
-def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
+def nginx(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterator[Nginx]:
     exe = _nginx()
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
@@ -135,10 +131,12 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     www = tmp / "www"
     www.mkdir()
     content = content_with_fixtures(tmp)
+    cache = tmp / "cache"
+    copy_audio(audio_cache, cache)
     # The public address is the nginx one: the QR codes lead there.
-    result, _ = build(www / PREFIX.strip("/"), content, audio_cache(tmp_path_factory), url)
+    result, _ = build(www / PREFIX.strip("/"), content, cache, url)
     hall = f"http://127.0.0.1:{port}{HALL}"
-    build(www / HALL.strip("/"), content, audio_cache(tmp_path_factory), hall, kiosk=True)
+    build(www / HALL.strip("/"), content, cache, hall, kiosk=True)
     csp = CSP.replace('"', '\\"')
     conf = tmp / "nginx.conf"
     conf.write_text(
@@ -153,22 +151,17 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
         ),
         encoding="utf-8",
     )
-    process = subprocess.Popen(
+    log = tmp / "error.log"
+    process = spawn(
         [exe, "-p", str(tmp), "-c", str(conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ},
+        _listening(port),
+        timeout=15,
+        describe=lambda: log.read_text() if log.exists() else "",
     )
     try:
-        _wait_for_port(port, process, tmp / "error.log")
         yield Nginx(url, hall, process, www / PREFIX.strip("/"), result)
     finally:
-        process.terminate()  # SIGTERM: nginx's fast shutdown
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)  # SIGTERM: nginx's fast shutdown
     errors = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
     assert "[emerg]" not in errors and "[crit]" not in errors, errors
 

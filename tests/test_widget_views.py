@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import yaml
@@ -20,7 +20,6 @@ from kiosk import widget_size, widget_views
 from kiosk.app import create_app
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.settings import Settings
-from tests.browser._toolbar_app import with_toolbar
 from tests.test_qr import decode_svg
 
 PORTAL = "https://portal.example.gov.cn"
@@ -28,15 +27,23 @@ SHORT = "2013年,未收到政府信息公开申请。"
 OWN = "http://testserver"
 
 
-def _app(settings: Settings, **values: str) -> Starlette:
-    values.setdefault("widget_allowed_origins", f"{PORTAL}, http://localhost:8080/ , *")
-    values.setdefault("speak_rate_limit", "1000/60")
-    return with_toolbar(create_app(settings), **values)
+@pytest.fixture
+def toolbar_app(make_settings: Callable[..., Settings]) -> Callable[..., Starlette]:
+    """The real app with the toolbar's settings of these tests, and ``overrides``."""
+
+    def make(**overrides: object) -> Starlette:
+        values: dict[str, object] = {
+            "widget_allowed_origins": f"{PORTAL}, http://localhost:8080/ , *",
+            "speak_rate_limit": "1000/60",
+        }
+        return create_app(make_settings(**{**values, **overrides}))
+
+    return make
 
 
 @pytest.fixture
-def api(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(_app(settings)) as client:
+def api(toolbar_app: Callable[..., Starlette]) -> Iterator[TestClient]:
+    with TestClient(toolbar_app()) as client:
         yield client
 
 
@@ -190,10 +197,8 @@ def test_speak_is_post_only(api: TestClient) -> None:
     assert response.headers["content-type"] == "application/json"
 
 
-def test_speak_without_an_engine_is_503(settings: Settings) -> None:
-    values = {s["name"]: s["value"] for s in settings.to_json()}
-    mute = Settings({**values, "speech_engine": "none"}, environ={})
-    with TestClient(_app(mute)) as client:
+def test_speak_without_an_engine_is_503(toolbar_app: Callable[..., Starlette]) -> None:
+    with TestClient(toolbar_app(speech_engine="none")) as client:
         response = client.post("/api/speak", json={"text": SHORT})
     assert response.status_code == 503
     assert "unavailable" in response.json()["error"]
@@ -202,8 +207,8 @@ def test_speak_without_an_engine_is_503(settings: Settings) -> None:
 # -- rate limits ---------------------------------------------------------------------------
 
 
-def test_a_flood_gets_429_with_retry_after(settings: Settings) -> None:
-    with TestClient(_app(settings, speak_rate_limit="30/60")) as client:
+def test_a_flood_gets_429_with_retry_after(toolbar_app: Callable[..., Starlette]) -> None:
+    with TestClient(toolbar_app(speak_rate_limit="30/60")) as client:
         statuses = [_speak(client, {"text": ""}).status_code for _ in range(10)]  # type: ignore[attr-defined]
         assert statuses == [422] * 10  # the burst: 10 requests, refused for their content
         limited = client.post("/api/speak", json={"text": SHORT}, headers={"Origin": PORTAL})
@@ -217,8 +222,8 @@ def test_a_flood_gets_429_with_retry_after(settings: Settings) -> None:
         assert (limiter.rate, limiter.per, limiter.burst) == (30.0, 60.0, 10)
 
 
-def test_rate_limit_can_be_switched_off(settings: Settings) -> None:
-    with TestClient(_app(settings, speak_rate_limit="off")) as client:
+def test_rate_limit_can_be_switched_off(toolbar_app: Callable[..., Starlette]) -> None:
+    with TestClient(toolbar_app(speak_rate_limit="off")) as client:
         assert all(_speak(client, {"text": ""}).status_code == 422 for _ in range(40))  # type: ignore[attr-defined]
 
 
@@ -325,8 +330,8 @@ def test_cors_headers_echo_allowlisted_origins_and_never_star(api: TestClient) -
         assert response.headers.get("access-control-allow-origin") != "*"
 
 
-def test_only_our_own_origin_without_the_setting(settings: Settings) -> None:
-    with TestClient(_app(settings, widget_allowed_origins="")) as client:
+def test_only_our_own_origin_without_the_setting(toolbar_app: Callable[..., Starlette]) -> None:
+    with TestClient(toolbar_app(widget_allowed_origins="")) as client:
         mine = client.post("/api/pinyin", json={"text": "政"}, headers={"Origin": OWN})
         assert mine.headers["access-control-allow-origin"] == OWN
         theirs = client.post("/api/pinyin", json={"text": "政"}, headers={"Origin": PORTAL})

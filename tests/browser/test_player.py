@@ -4,6 +4,7 @@ it, pause and resume, read from a tapped sentence, idle reset stops it."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
@@ -11,12 +12,10 @@ from playwright.sync_api import Browser, Page
 from tests.browser.conftest import (
     KIOSK,
     PHONE,
-    Server,
     new_page,
-    start_server,
-    stop_server,
     wait_for,
 )
+from tests.servers import Server
 
 SHORT = "/reports/short-sentences"
 CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
@@ -108,19 +107,16 @@ def test_read_from_a_tapped_paragraph_and_change_speed(
     page.context.close()
 
 
-def test_idle_reset_stops_the_reading(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="2"
-    )
-    try:
-        page = new_page(browser, KIOSK)
-        page.goto(server.url + SHORT)
-        page.click(".kiosk-js-player-main")
-        wait_for(page, f"({CURRENT}) !== null")
-        page.click(".kiosk-js-player-main")  # paused: nobody is listening any more
-        page.wait_for_url(server.url + "/", timeout=10000)
-        assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")
-        assert page.locator(".kiosk-start__go").is_visible()
-        page.context.close()
-    finally:
-        stop_server(server)
+def test_idle_reset_stops_the_reading(
+    browser: Browser, tmp_path: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="2")
+    page = new_page(browser, KIOSK)
+    page.goto(server.url + SHORT)
+    page.click(".kiosk-js-player-main")
+    wait_for(page, f"({CURRENT}) !== null")
+    page.click(".kiosk-js-player-main")  # paused: nobody is listening any more
+    page.wait_for_url(server.url + "/", timeout=10000)
+    assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")
+    assert page.locator(".kiosk-start__go").is_visible()
+    page.context.close()
