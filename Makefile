@@ -1,5 +1,6 @@
-# The command index. `make run` serves the kiosk, `make test` runs every test;
-# both set up everything they need first (virtualenv, Python and system packages).
+# The command index. `make run` serves the kiosk, `make test` runs every test,
+# `make check` the quick loop (lint, types, every test but the browser ones);
+# they set up everything they need first (virtualenv, Python and system packages).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench load messages system-run system-test clean
+.PHONY: run test check lint fmt bench load messages system-run system-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,13 @@ test: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The quick loop while working: no browser, no nginx (pytest -m "not browser").
+check: $(VENV)/.installed-test system-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check kiosk tests
+	$(BIN)/mypy
+	$(BIN)/pytest -m "not browser" -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 A setting is read from the environment as ``KIOSK_<NAME>`` (upper case) and
 can be overridden by a CLI flag. ``/-/settings.json`` serves the values, and
-``tests/test_docs.py`` fails when a setting is missing from README.md.
+``tests/unit/test_docs.py`` fails when a setting is missing from README.md.
 """
 
 from __future__ import annotations

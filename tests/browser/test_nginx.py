@@ -13,21 +13,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from kiosk.export import ExportResult
 from kiosk.security import CSP
 from tests._export_site import SHORT, build
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     KIOSK,
     PHONE,
     new_page,
@@ -36,8 +33,7 @@ from tests.browser.conftest import (
 )
 from tests.servers import content_with_fixtures, copy_audio, free_port, spawn, stop
 
-pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/kiosk"
 CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
 
@@ -166,25 +162,6 @@ def nginx(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterat
     assert "[emerg]" not in errors and "[crit]" not in errors, errors
 
 
-def in_browser(test: Callable[[Browser], None]) -> None:
-    """Run ``test`` with a Chromium of its own, in a thread of its own: the browser
-    tests' session-wide Playwright (tests/browser/conftest.py) may be running its event
-    loop in this thread already, and a second sync Playwright cannot share it."""
-
-    def run() -> None:
-        if not Path(CHROMIUM).exists():
-            pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                test(browser)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(1, thread_name_prefix="nginx-browser") as pool:
-        pool.submit(run).result()
-
-
 def _head(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as r:
@@ -213,11 +190,9 @@ def test_nginx_serves_the_export_with_the_right_types(nginx: Nginx) -> None:
     assert _head(nginx.url + "/reports/never-published")[0] == 404
 
 
-def test_read_change_settings_listen_and_hand_off_through_nginx(nginx: Nginx) -> None:
-    in_browser(lambda browser: _read_change_settings_listen_and_hand_off(browser, nginx))
-
-
-def _read_change_settings_listen_and_hand_off(browser: Browser, nginx: Nginx) -> None:
+def test_read_change_settings_listen_and_hand_off_through_nginx(
+    browser: Browser, nginx: Nginx
+) -> None:
     page = new_page(browser, PHONE)
     page.goto(f"{nginx.url}/reports/{SHORT}")
     assert page.locator(".kiosk-report__title").inner_text() == "朗读测试报告"
@@ -276,13 +251,9 @@ def _read_change_settings_listen_and_hand_off(browser: Browser, nginx: Nginx) ->
     page.context.close()
 
 
-def test_a_hall_kiosk_from_the_static_export_reads_offline(nginx: Nginx) -> None:
+def test_a_hall_kiosk_from_the_static_export_reads_offline(browser: Browser, nginx: Nginx) -> None:
     """The kiosk layout exported under /hall/: its service worker (scope /hall/) keeps
     the whole library; with the network gone the kiosk opens a report and reads it."""
-    in_browser(lambda browser: _hall_kiosk_reads_offline(browser, nginx))
-
-
-def _hall_kiosk_reads_offline(browser: Browser, nginx: Nginx) -> None:
     page = new_page(browser, KIOSK)
     page.goto(nginx.hall + "/")
     assert page.locator(".kiosk-start__go").is_visible()

@@ -24,7 +24,7 @@ from kiosk.handoff import display_url, encode, handoff_url, resolve
 from kiosk.prefs import Prefs
 from kiosk.qr import QrImage, _qrcode, is_allowed, qr_svg, qr_version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "content").glob("*.md")) + sorted(
     (ROOT / "tests" / "content_cases").glob("*/expected.md")
 )

@@ -20,7 +20,7 @@ from kiosk import widget_size, widget_views
 from kiosk.app import create_app
 from kiosk.limits import RateLimiter, retry_after
 from kiosk.settings import Settings
-from tests.test_qr import decode_svg
+from tests.unit.test_qr import decode_svg
 
 PORTAL = "https://portal.example.gov.cn"
 SHORT = "2013年,未收到政府信息公开申请。"

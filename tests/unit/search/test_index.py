@@ -12,7 +12,7 @@ from kiosk.content.library import Library
 from kiosk.search import index as index_module
 from kiosk.search.index import SearchIndex, place_names, report_hash
 from kiosk.search.query import search
-from tests.search.conftest import SEED, make_report
+from tests.unit.search.conftest import SEED, make_report
 
 
 def _count(idx: SearchIndex, slug: str | None = None) -> int:

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "content_cases" / "kundulun-2013" / "source.txt"
 
 

@@ -10,7 +10,7 @@ import pytest
 from kiosk.content.library import Library
 from kiosk.search.index import SearchIndex
 from kiosk.search.query import parse_query, search, snippet
-from tests.search.conftest import SEED, make_report
+from tests.unit.search.conftest import SEED, make_report
 
 
 @pytest.mark.parametrize("q", ["公开", "网", "热线", "费", "率"])

@@ -27,7 +27,7 @@ from kiosk.handoff import (
 )
 from kiosk.prefs import Prefs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 CASES = sorted((ROOT / "tests" / "content_cases").glob("*/expected.md"))
 SLUG = "kundulun-2013-report"

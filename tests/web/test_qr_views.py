@@ -18,9 +18,9 @@ from kiosk.handoff import Handoff, encode, handoff_url, resolve
 from kiosk.prefs import COOKIE, Prefs
 from kiosk.qr_views import LINK_HEADER, handoff_qr, handoff_redirect, report_qr_svg
 from kiosk.settings import Settings
-from tests.test_qr import decode_svg
+from tests.unit.test_qr import decode_svg
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SLUG = "kundulun-2013-report"
 BASE = "https://kiosk.baotou-kundulun.gov.cn:8443"
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kiosk.content.importer import Imported, import_bytes, import_file
 from kiosk.content.parse import parse_report
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CASES = ROOT / "tests" / "content_cases"
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "expected.md").exists())
 

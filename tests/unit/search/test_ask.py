@@ -8,7 +8,7 @@ from kiosk.content.library import Library
 from kiosk.search.ask import NOT_FOUND, ask
 from kiosk.search.evaluate import QUESTIONS, Question, evaluate, load_questions
 from kiosk.search.index import SearchIndex
-from tests.search.conftest import SEED, make_report
+from tests.unit.search.conftest import SEED, make_report
 
 EVAL = load_questions(QUESTIONS)
 

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from kiosk.i18n import LOCALE_DIR, gettext
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _extracted(tmp_path: Path) -> set[str]:

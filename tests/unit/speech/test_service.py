@@ -12,7 +12,7 @@ from kiosk.content.parse import parse_report
 from kiosk.speech.engine import SpeechUnavailable, create_engine, wav_duration, wav_rms
 from kiosk.speech.service import SpeechService
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
