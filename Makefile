@@ -39,12 +39,13 @@ test: $(VENV)/.installed-test system-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# The quick loop while working: no browser, no nginx (pytest -m "not browser").
+# The quick loop while working: no browser, no nginx (pytest -m "not browser"),
+# on two workers (pytest-xdist): the machines this runs on have two cores.
 check: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kiosk tests
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser" -q -n 2
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -4,7 +4,10 @@ it, the session's warm audio cache, and servers started the one way
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +24,14 @@ from tests.servers import Server, content_with_fixtures, copy_audio, start_serve
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEED_MD = CONTENT / "kundulun-2013-report.md"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders in memory (/dev/shm) when the machine has it and TMPDIR does
+    not say otherwise: every app a test starts creates its SQLite search index, and
+    on a busy disk its fsyncs, not the test, took most of the time."""
+    if "TMPDIR" not in os.environ and os.access("/dev/shm", os.W_OK):
+        tempfile.tempdir = "/dev/shm"
 
 
 @pytest.fixture
@@ -61,10 +72,24 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder holding every sentence's audio (WAV and MP3, normal speed) of
-    the bundled content and the fixture reports, made once per session. Audio is
-    keyed by what is spoken, so tests copy it (``copy_audio``) or share it freely;
-    only the speech tests, which are about making audio, start without it."""
-    tmp = tmp_path_factory.mktemp("warm-audio")
+    the bundled content and the fixture reports, made once per session (shared by
+    pytest-xdist's workers: the first makes it, the others wait on the lock). Audio
+    is keyed by what is spoken, so tests copy it (``copy_audio``) or share it
+    freely; only the speech tests, which are about making audio, start without it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # one folder for the workers' session
+        base = base.parent
+    tmp = base / "warm-audio"
+    tmp.mkdir(exist_ok=True)
+    with open(tmp / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (tmp / ".done").exists():
+            _make_audio(tmp)
+            (tmp / ".done").touch()
+    return tmp / "cache"
+
+
+def _make_audio(tmp: Path) -> None:
     settings = Settings(
         {"content_dir": str(content_with_fixtures(tmp)), "cache_dir": str(tmp / "cache")},
         environ={},
@@ -79,7 +104,6 @@ def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
             list(pool.map(lambda u: speech.synthesize(u, "mp3"), plan))
     finally:
         speech.close()
-    return tmp / "cache"
 
 
 @pytest.fixture
