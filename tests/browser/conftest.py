@@ -117,6 +117,22 @@ def run_axe(page: Page, context: str = "document") -> list[dict[str, object]]:
     return list(result)
 
 
+#: The id of the sentence the player highlights (null when none).
+CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
+
+
+def highlighted(page: Page, n: int, timeout: float) -> list[str]:
+    """The ids the player highlights, in order, until ``n`` were seen (or ``timeout``)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while len(seen) < n and time.monotonic() < deadline:
+        current = page.evaluate(CURRENT)
+        if current and (not seen or seen[-1] != current):
+            seen.append(current)
+        page.wait_for_timeout(50)
+    return seen
+
+
 #: A page is ready when it is loaded, its fonts are in (the paged reader lays out
 #: again when they arrive) and kiosk.js has started its components.
 READY = (

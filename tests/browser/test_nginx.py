@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from tests._export_site import SHORT, build
 from tests.browser.conftest import (
     KIOSK,
     PHONE,
+    highlighted,
     new_page,
     screenshot,
     wait_for,
@@ -35,7 +35,6 @@ from tests.servers import content_with_fixtures, copy_audio, free_port, spawn, s
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/kiosk"
-CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
 
 NGINX_CONF = """\
 daemon off;
@@ -221,13 +220,7 @@ def test_read_change_settings_listen_and_hand_off_through_nginx(
         for s in page.request.get(f"{nginx.url}/reports/{SHORT}/speech.json").json()["sentences"]
     ]
     page.click(".kiosk-js-player-main")
-    seen: list[str] = []
-    deadline = time.monotonic() + 30
-    while len(seen) < 3 and time.monotonic() < deadline:
-        current = page.evaluate(CURRENT)
-        if current and (not seen or seen[-1] != current):
-            seen.append(current)
-        page.wait_for_timeout(50)
+    seen = highlighted(page, 3, timeout=30)
     page.click(".kiosk-js-player-main")
     assert seen[:3] == order[:3], seen
 
@@ -267,13 +260,7 @@ def test_a_hall_kiosk_from_the_static_export_reads_offline(browser: Browser, ngi
     page.click(f"a[href='{HALL}/reports/{SHORT}']")
     page.wait_for_url(f"{nginx.hall}/reports/{SHORT}")
     page.click(".kiosk-js-player-main")
-    seen: list[str] = []
-    deadline = time.monotonic() + 30
-    while len(seen) < 3 and time.monotonic() < deadline:
-        current = page.evaluate(CURRENT)
-        if current and (not seen or seen[-1] != current):
-            seen.append(current)
-        page.wait_for_timeout(50)
+    seen = highlighted(page, 3, timeout=30)
     assert len(seen) >= 3, seen
     screenshot(page, "nginx-hall-offline")
     assert page.errors == []  # type: ignore[attr-defined]

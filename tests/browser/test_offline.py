@@ -15,12 +15,11 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from kiosk.prefs import COOKIE
-from tests.browser.conftest import KIOSK, new_page, screenshot, wait_for
+from tests.browser.conftest import KIOSK, highlighted, new_page, screenshot, wait_for
 from tests.servers import Server, stop_server
 
 SHORT = "/reports/short-sentences"
 SEED = "/reports/kundulun-2013-report"
-CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
 CACHES = "caches.keys().then(k => k.filter(n => n.startsWith('kiosk-offline-')))"
 
 
@@ -68,13 +67,7 @@ def _installed(page: Page, server: Server, timeout: float = 240) -> str:
 def _reads_three(page: Page, ids: list[str] | None = None, n: int = 3) -> list[str]:
     """Press 朗读 and watch the highlight move over three sentences, in order."""
     page.click(".kiosk-js-player-main")
-    seen: list[str] = []
-    deadline = time.monotonic() + 15 * n
-    while len(seen) < n and time.monotonic() < deadline:
-        current = page.evaluate(CURRENT)
-        if current and (not seen or seen[-1] != current):
-            seen.append(current)
-        page.wait_for_timeout(50)
+    seen = highlighted(page, n, timeout=15 * n)
     page.click(".kiosk-js-player-main")  # pause
     assert len(seen) >= n, seen
     assert page.evaluate("document.querySelector('.kiosk-player__status').textContent").strip()

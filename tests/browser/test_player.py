@@ -3,34 +3,22 @@ it, pause and resume, read from a tapped sentence, idle reset stops it."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import (
+    CURRENT,
     KIOSK,
     PHONE,
+    highlighted,
     new_page,
     wait_for,
 )
 from tests.servers import Server
 
 SHORT = "/reports/short-sentences"
-CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
-
-
-def _watch(page: Page, seconds: float, until: int) -> list[str]:
-    """The ids highlighted, in order, until `until` were seen (or `seconds` passed)."""
-    seen: list[str] = []
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and len(seen) < until:
-        current = page.evaluate(CURRENT)
-        if current and (not seen or seen[-1] != current):
-            seen.append(current)
-        page.wait_for_timeout(100)
-    return seen
 
 
 def _order(page: Page, server: Server) -> list[str]:
@@ -50,7 +38,7 @@ def test_reading_highlights_in_order_turns_pages_pauses_and_resumes(
     order = _order(page, kiosk_server)
     assert page.evaluate(CURRENT) is None  # never autoplays
     page.click(".kiosk-js-player-main")
-    seen = _watch(page, 15, until=3)
+    seen = highlighted(page, 3, timeout=15)
     assert len(seen) >= 3, seen
     positions = [order.index(i) for i in seen]
     assert positions == sorted(positions) and positions[0] == 0
@@ -98,7 +86,7 @@ def test_read_from_a_tapped_paragraph_and_change_speed(
     wait_for(page, f"({CURRENT}) === '{target}'")
     page.click(".kiosk-js-player-speed[data-speed=fast]")
     assert page.get_attribute(".kiosk-js-player-speed[data-speed=fast]", "aria-pressed") == "true"
-    seen = _watch(page, 15, until=2)  # the tapped sentence, then the next
+    seen = highlighted(page, 2, timeout=15)  # the tapped sentence, then the next
     assert seen and order.index(seen[-1]) > order.index(target)
     # Any other action interrupts: a touch on the page header pauses.
     page.click(".kiosk-header__home", no_wait_after=True, trial=True)
