@@ -34,10 +34,13 @@ system-test:
 run: $(VENV)/.installed system-run
 	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
 
+# Two pytest-xdist workers, a test file each at a time (a file's server, export or
+# nginx is started once); the browser tests mostly wait on real time (speech, idle
+# timeouts), so two at once use the two cores.
 test: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The quick loop while working: no browser, no nginx (pytest -m "not browser"),
 # on two workers (pytest-xdist): the machines this runs on have two cores.
