@@ -42,13 +42,14 @@ test: $(VENV)/.installed-test system-test
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile
 
-# The quick loop while working: no browser, no nginx (pytest -m "not browser"),
-# on two workers (pytest-xdist): the machines this runs on have two cores.
+# The quick loop while working: no browser, no nginx, no wheel build
+# (pytest -m "not browser and not wheel"), on two workers (pytest-xdist): the
+# machines this runs on have two cores.
 check: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kiosk tests
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser" -q -n 2
+	$(BIN)/pytest -m "not browser and not wheel" -q -n 2
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

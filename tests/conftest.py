@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app, make_speech
+from kiosk.config import Settings
 from kiosk.content.library import load_library
-from kiosk.settings import Settings
+from kiosk.services import make_speech
+from kiosk.web.app import create_app
 from tests.servers import Server, content_with_fixtures, copy_audio, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +48,13 @@ def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
     """Settings over this test's content and cache, with ``overrides`` (real settings)."""
 
     def make(**overrides: Any) -> Settings:
-        values = {
+        values: dict[str, Any] = {
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
         }
-        return Settings({**values, **overrides}, environ={})
+        return Settings.from_env({}, **{**values, **overrides})
 
     return make
 
@@ -90,9 +91,8 @@ def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _make_audio(tmp: Path) -> None:
-    settings = Settings(
-        {"content_dir": str(content_with_fixtures(tmp)), "cache_dir": str(tmp / "cache")},
-        environ={},
+    settings = Settings.from_env(
+        {}, content_dir=str(content_with_fixtures(tmp)), cache_dir=str(tmp / "cache")
     )
     library = load_library(settings.content_path, settings.max_content_bytes)
     speech = make_speech(settings)

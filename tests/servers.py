@@ -62,12 +62,14 @@ def spawn(
     env: dict[str, str] | None = None,
     timeout: float = 30,
     describe: Callable[[], str] = lambda: "",
+    cwd: Path = ROOT,
 ) -> subprocess.Popen[bytes]:
-    """Start ``command`` and return once ``ready()`` is true (or fail with its stderr)."""
+    """Start ``command`` in ``cwd`` and return once ``ready()`` is true (or fail with
+    its stderr)."""
     process = subprocess.Popen(
         list(command),
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

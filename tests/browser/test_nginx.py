@@ -21,7 +21,7 @@ from playwright.sync_api import Browser
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from kiosk.export import ExportResult
-from kiosk.security import CSP
+from kiosk.web.security import CSP
 from tests._export_site import SHORT, build
 from tests.browser.conftest import (
     KIOSK,

@@ -24,14 +24,14 @@ from playwright.sync_api import Browser, Page
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
-from kiosk.widget_views import pinyin_items
+from kiosk.toolbar import pinyin_items
 from tests.browser.conftest import PHONE, new_page, run_axe, screenshot
 from tests.servers import Server, start_server, stop_server
 
 DESKTOP = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
 TB = "#kiosk-a11y-root"  # Playwright's CSS selectors pierce the open shadow root
-SCHEMES = {  # background, text, links: the kiosk's colours (assets/css/kiosk.css)
+SCHEMES = {  # background, text, links: the kiosk's colours (kiosk/assets/css/kiosk.css)
     "dark": ("rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"),
     "light": ("rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 204)"),
     "blue": ("rgb(0, 43, 128)", "rgb(255, 255, 0)", "rgb(255, 255, 255)"),

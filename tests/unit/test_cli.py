@@ -57,7 +57,7 @@ def test_bad_setting_is_a_clear_error(
 
 def test_every_setting_is_a_serve_flag() -> None:
     from kiosk.cli import build_parser
-    from kiosk.settings import SETTINGS
+    from kiosk.config import SETTINGS
 
     args = build_parser().parse_args(
         ["serve", "--kiosk-mode", "--port", "9001", "--idle-timeout", "30"]

@@ -10,8 +10,8 @@ from pathlib import Path
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
 

@@ -13,8 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk import handoff
-from kiosk.app import create_app
 from kiosk.cli import main
+from kiosk.config import Settings
 from kiosk.content.library import load_library
 from kiosk.export import (
     MARKER,
@@ -25,7 +25,7 @@ from kiosk.export import (
     export,
     file_for,
 )
-from kiosk.settings import Settings
+from kiosk.web.app import create_app
 from tests._export_site import SEED, SHORT, URL_ATTR, build
 from tests.servers import content_with_fixtures, copy_audio
 
@@ -151,8 +151,9 @@ def test_pages_and_audio_are_what_the_server_serves(
     site: tuple[Path, ExportResult, str, Path],
 ) -> None:
     out, _, _, content = site
-    settings = Settings(
-        {
+    settings = Settings.from_env(
+        {},
+        **{
             "content_dir": str(content),
             "cache_dir": str(content.parent / "cache"),
             "public_base_url": BASE,
@@ -160,7 +161,6 @@ def test_pages_and_audio_are_what_the_server_serves(
             "speech_prebuild": False,
             "rate_limit": "off",
         },
-        environ={},
     )
     rewriter = Rewriter(PREFIX, "")
     with TestClient(create_app(settings)) as client:
