@@ -266,6 +266,12 @@ def export_section(tmp: Path) -> None:
     export.run(tmp, row)
 
 
+def hostile_section(tmp: Path) -> None:
+    from bench import hostile
+
+    hostile.run(tmp, row)
+
+
 def hostile_import_section(tmp: Path) -> None:
     from bench import hostile_import
 
@@ -283,6 +289,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     search_section,
     widget_section,
     export_section,
+    hostile_section,
     hostile_import_section,
     guide_section,
 ]

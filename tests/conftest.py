@@ -53,6 +53,7 @@ def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
+            "allowed_hosts": "testserver",  # the host TestClient sends
         }
         return Settings.from_env({}, **{**values, **overrides})
 
