@@ -224,7 +224,9 @@ def test_read_change_settings_listen_and_hand_off_through_nginx(
     page.click(".kiosk-js-player-main")
     assert seen[:3] == order[:3], seen
 
-    # The QR code, scanned off the screen, opens the report through nginx.
+    # The QR code, scanned off a desktop's screen (a phone has no 手机扫码), opens
+    # the report through nginx.
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click(".kiosk-js-qr-open")
     page.wait_for_timeout(300)
     png = screenshot(page, "nginx-export-qr")
