@@ -250,11 +250,18 @@ def export_section(tmp: Path) -> None:
     export.run(tmp, row)
 
 
+def ime_section(tmp: Path) -> None:
+    from bench import ime
+
+    ime.run(tmp, row)
+
+
 EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
     export_section,
+    ime_section,
 ]
 
 if __name__ == "__main__":
