@@ -184,13 +184,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if settings.speech_prebuild:
                     tg.start_soon(_prebuild_audio, store, speech)
                 tg.start_soon(_build_index, store, search)
+                tg.start_soon(ime_views.warm_up, app)
                 yield
                 tg.cancel_scope.cancel()
         finally:
             await anyio.to_thread.run_sync(speech.close)
             search.close()
 
-    from kiosk import views
+    from kiosk import ime_views, views
 
     app = Starlette(
         routes=routes(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import bundle, offline, qr_views, views, widget_views
+from kiosk import bundle, ime_views, offline, qr_views, views, widget_views
 from kiosk.app import ASSETS
 from kiosk.search import views as search_views
 
@@ -49,4 +49,6 @@ def routes() -> list[BaseRoute]:
         Route("/-/settings.json", views.settings_json, name="settings_json"),
         Route("/assets/bundle/kiosk-{digest}.{kind}", bundle.serve, name="bundle"),
         Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
+        # 拼音 candidates for the kiosk's on-screen keyboard.
+        Route("/api/ime", ime_views.ime, name="api_ime"),
     ]

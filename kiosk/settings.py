@@ -104,6 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Synthesise the audio of every report in the background after start-up (normal speed, WAV).",
     ),
     Setting("log_level", "info", "Logging level: debug, info, warning or error."),
+    Setting(
+        "ime_fuzzy",
+        "z-zh,c-ch,s-sh,n-l,f-h,an-ang,en-eng,in-ing",
+        "模糊音 of the on-screen keyboard's 拼音 input: the pairs typed as the same, comma-separated (z-zh, c-ch, s-sh, n-l, f-h, an-ang, en-eng, in-ing), or off.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -34,7 +34,7 @@ from typing import Any
 from kiosk.ime.syllables import Syllables
 
 #: Bump when the file layout or the scoring changes: old cache files are ignored.
-VERSION = 1
+VERSION = 2
 #: jieba words used fewer times than this are left out (rare names, fragments).
 MIN_FREQ = 5
 #: Added to the score of a word of the loaded reports (natural log: ×e^3 ≈ 20).
@@ -42,7 +42,7 @@ REPORT_BOOST = 3.0
 #: Score of a report word jieba does not know (as if used this many times).
 _UNKNOWN_FREQ = 50
 #: A character's other readings (行 as hang) rank below its first one.
-_OTHER_READING = 2.5
+_OTHER_READING = 6.0
 #: Longest phrase of report words kept as one entry, in characters.
 _LONGEST_PHRASE = 6
 

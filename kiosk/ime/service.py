@@ -20,6 +20,9 @@ from kiosk.ime.lexicon import Lexicon, base_signature, build_base, build_reports
 log = logging.getLogger("kiosk.ime")
 
 _BASE: dict[str, Lexicon] = {}
+#: The last reports' layers built or loaded in this process, by file name.
+_REPORTS: dict[str, Lexicon] = {}
+_KEEP_REPORTS = 4
 _BASE_LOCK = threading.Lock()
 
 
@@ -69,6 +72,11 @@ class ImeService:
         self._lock = threading.Lock()
 
     @property
+    def library(self) -> Library | None:
+        """The content the reports' layer was built from."""
+        return self._library
+
+    @property
     def ready(self) -> bool:
         return bool(self._layers)
 
@@ -83,10 +91,13 @@ class ImeService:
             texts = library_texts(library)
             digest = hashlib.sha256("\n\0".join(texts).encode()).hexdigest()[:16]
             path = self.cache_dir / "ime" / f"reports-{base_signature()}-{digest}.lexicon"
-            reports = Lexicon.load(path)
+            reports = _REPORTS.get(path.name) or Lexicon.load(path)
             if reports is None or reports.syllables.table != base.syllables.table:
                 reports = build_reports(base, texts)
                 reports.save(path)
+            _REPORTS[path.name] = reports
+            while len(_REPORTS) > _KEEP_REPORTS:
+                del _REPORTS[next(iter(_REPORTS))]
             self._layers = (base, reports)
             self._library = library
             return True
