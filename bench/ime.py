@@ -31,9 +31,9 @@ def twelve_letter_inputs() -> list[str]:
 
 def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> None:
     print("拼音 input (on-screen keyboard)")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     base = build_base()
-    build_s = time.perf_counter() - start
+    build_s, build_cpu = time.perf_counter() - start, time.process_time() - cpu
     path = tmp / "ime-base.lexicon"
     base.save(path)
     library = load_library(ROOT / "content", 5 << 20)
@@ -53,8 +53,8 @@ def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> No
     layers = (loaded_base, loaded_reports)
     row(
         "lexicon build: base / reports' words (aim ≤ 30 s)",
-        f"{build_s:.1f} s ({len(loaded_base):,} entries) / {reports_s:.1f} s "
-        f"({len(loaded_reports):,} entries)",
+        f"{build_s:.1f} s wall, {build_cpu:.1f} s CPU ({len(loaded_base):,} entries) / "
+        f"{reports_s:.1f} s ({len(loaded_reports):,} entries)",
     )
     row(
         "lexicon load from the cache / memory (aim ≤ 20 MB)",
@@ -62,16 +62,20 @@ def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> No
     )
     fuzzy = parse_fuzzy("all")
     inputs = twelve_letter_inputs()
-    times = []
+    times, cpu_times = [], []
     for text in inputs:  # each input once, as a visitor types it: no warm cache per input
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         candidates(layers, text, fuzzy)
         times.append(time.perf_counter() - t)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    row(
-        f"candidates for a 12-letter input, p50 / p95 / max ({len(inputs)} inputs, aim p95 ≤ 10 ms)",
-        f"{statistics.median(times) * 1000:.1f} / {p95 * 1000:.1f} / {max(times) * 1000:.1f} ms",
-    )
+        cpu_times.append(time.process_time() - c)
+    for name, values in (("wall", times), ("CPU", cpu_times)):
+        p95 = statistics.quantiles(values, n=20)[-1]
+        row(
+            f"candidates for a 12-letter input, {name}, p50 / p95 / max "
+            f"({len(inputs)} inputs, aim p95 ≤ 10 ms)",
+            f"{statistics.median(values) * 1000:.1f} / {p95 * 1000:.1f} / "
+            f"{max(values) * 1000:.1f} ms",
+        )
     for score in evaluate(layers, fuzzy):
         row(
             f"quality, {score.style} ({score.cases} inputs): first / within five",
