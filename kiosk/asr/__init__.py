@@ -1,0 +1,11 @@
+"""说出问题: offline speech recognition of a visitor's spoken question.
+
+Whisper base (CTranslate2 int8) runs in its own worker process through
+faster-whisper (:mod:`kiosk.asr.worker`); :mod:`kiosk.asr.model` finds or
+assembles the model. Audio stays in memory: it is never written to disk or logs.
+"""
+
+from kiosk.asr.model import locate_whisper_base
+from kiosk.asr.worker import AsrError, AsrTimeout, Recognizer, prompt_for
+
+__all__ = ["AsrError", "AsrTimeout", "Recognizer", "locate_whisper_base", "prompt_for"]
