@@ -190,8 +190,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await anyio.to_thread.run_sync(speech.close)
             search.close()
+            asr_views.close(app)
 
-    from kiosk import ime_views, views
+    from kiosk import asr_views, ime_views, views
 
     app = Starlette(
         routes=routes(),

