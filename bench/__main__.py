@@ -256,12 +256,19 @@ def ime_section(tmp: Path) -> None:
     ime.run(tmp, row)
 
 
+def asr_section(tmp: Path) -> None:
+    from bench import asr
+
+    asr.run(tmp, row)
+
+
 EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
     export_section,
     ime_section,
+    asr_section,
 ]
 
 if __name__ == "__main__":

@@ -14,15 +14,11 @@ from starlette.responses import JSONResponse, Response
 
 from kiosk import i18n
 from kiosk.app import rate_limited, reader_prefs
-from kiosk.asr import AsrError, AsrTimeout, Recognizer, locate_whisper_base, prompt_for
+from kiosk.asr import AsrError, AsrTimeout, Recognizer, library_prompt, locate_whisper_base
 from kiosk.content.library import ContentStore
-from kiosk.ime.lexicon import report_words
-from kiosk.ime.service import library_texts
 from kiosk.settings import Settings
 
 _MISSING = object()
-#: How visitors ask: named first in the prompt, before the reports' own words.
-ASKING = ("多少", "多少条", "怎么", "哪里", "什么时候", "申请", "收费", "电话")
 
 
 def recognizer(app: Starlette) -> Recognizer | None:
@@ -45,9 +41,7 @@ def _prompt(app: Starlette) -> str:
     made = getattr(app.state, "asr_prompt", None)
     if made is not None and made[0] is library:
         return str(made[1])
-    counts = report_words(library_texts(library)[1:])  # the reports, not the question words
-    words = [w for w, _ in counts.most_common(60) if len(w) <= 4]
-    prompt = prompt_for([*ASKING, *words])
+    prompt = library_prompt(library)
     app.state.asr_prompt = (library, prompt)
     return prompt
 

@@ -13,16 +13,15 @@ from __future__ import annotations
 import io
 import multiprocessing
 import threading
-from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from kiosk.asr.prompt import BASE_PROMPT
+
 #: Longest recording accepted, in seconds of audio.
 MAX_SECONDS = 15.0
-_BASE_PROMPT = "以下是普通话的句子，关于政府信息公开工作年度报告。"
-_PROMPT_CHARS = 160
 
 
 class AsrError(Exception):
@@ -31,16 +30,6 @@ class AsrError(Exception):
 
 class AsrTimeout(AsrError):
     """No text before the deadline: the worker was stopped."""
-
-
-def prompt_for(words: Iterable[str]) -> str:
-    """Simplified-Chinese prompt naming the reports' words (Whisper reads ≈ 224 tokens)."""
-    text = _BASE_PROMPT
-    for word in words:
-        if len(text) + len(word) + 1 > _PROMPT_CHARS:
-            break
-        text += word + "、"
-    return text.rstrip("、") + "。"
 
 
 def _serve(conn: Connection, model_dir: str, threads: int) -> None:
@@ -116,7 +105,7 @@ class Recognizer:
             raise AsrError("the recogniser could not load its model") from None
         return parent
 
-    def transcribe(self, audio: bytes, prompt: str = _BASE_PROMPT) -> str:
+    def transcribe(self, audio: bytes, prompt: str = BASE_PROMPT) -> str:
         """The text of a recording (WAV, WebM/Opus, …: anything FFmpeg reads); "" when
         nothing was said. Raises :class:`AsrTimeout` or :class:`AsrError`."""
         with self._lock:
