@@ -42,7 +42,7 @@ def test_the_prompt_names_how_visitors_ask_and_the_reports_words(client: TestCli
 
     prompt = _prompt(client.app)  # type: ignore[arg-type]
     assert prompt.startswith("以下是普通话的句子")
-    assert "多少，" in prompt and "政务公开" in prompt
+    assert "多少、怎么" in prompt and "政务公开" in prompt
     assert _prompt(client.app) is prompt  # type: ignore[arg-type]  # made once per content
 
 

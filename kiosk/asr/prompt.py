@@ -9,23 +9,23 @@ from kiosk.content.library import Library
 from kiosk.ime.lexicon import report_words
 from kiosk.ime.service import library_texts
 
-BASE_PROMPT = "以下是普通话的句子，是市民对政府信息公开工作年度报告的提问。"
+BASE_PROMPT = "以下是普通话的句子。"
 #: How visitors ask: named first, before the reports' own words.
-ASKING = ("多少", "多少条", "怎么", "哪里", "什么时候", "申请", "收费", "电话")
-_PROMPT_CHARS = 120
+ASKING = ("多少", "怎么", "申请", "收费", "电话")
+#: Words named in the prompt: a short natural sentence (a long list of words makes
+#: Whisper answer with lists of words, measured in bench/asr.py).
+_PROMPT_WORDS = 10
 
 
 def prompt_for(words: Iterable[str]) -> str:
-    """The base prompt and as many of ``words`` as fit."""
-    text = BASE_PROMPT + "常用词："
-    for word in words:
-        if len(text) + len(word) + 1 > _PROMPT_CHARS:
-            break
-        text += word + "，"
-    return text.rstrip("，") + "。"
+    """The base prompt and one sentence naming the first few of ``words``."""
+    chosen = list(dict.fromkeys(words))[:_PROMPT_WORDS]
+    if not chosen:
+        return BASE_PROMPT
+    return f"{BASE_PROMPT}市民询问政府信息公开年度报告里的{'、'.join(chosen)}等问题。"
 
 
 def library_prompt(library: Library) -> str:
     """The prompt for a library: the asking words, then the reports' most used words."""
     counts = report_words(library_texts(library)[1:])  # the reports, not the question words
-    return prompt_for([*ASKING, *(w for w, _ in counts.most_common(30) if len(w) <= 4)])
+    return prompt_for([*ASKING, *(w for w, _ in counts.most_common(10) if len(w) <= 4)])
