@@ -77,4 +77,4 @@ def test_build_makes_the_pinyin_lexicon(tmp_path: Path, capsys: pytest.CaptureFi
     _build_ime(settings, load_library(CONTENT, 5 << 20))
     assert "拼音 lexicon ready" in capsys.readouterr().out
     names = {p.name.split("-")[0] for p in (tmp_path / "cache" / "ime").glob("*.lexicon")}
-    assert "reports" in names
+    assert names == {"base", "reports"}

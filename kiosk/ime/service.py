@@ -30,9 +30,11 @@ def load_base(cache_dir: Path) -> Lexicon:
     """The base lexicon: from memory, from the cache folder, or built (≈ 10 s) and saved."""
     sig = base_signature()
     with _BASE_LOCK:
-        if sig in _BASE:
-            return _BASE[sig]
         path = cache_dir / "ime" / f"base-{sig}.lexicon"
+        if sig in _BASE:
+            if not path.exists():  # another cache folder: keep a copy there too
+                _BASE[sig].save(path)
+            return _BASE[sig]
         lex = Lexicon.load(path)
         if lex is None:
             start = time.perf_counter()
@@ -94,6 +96,7 @@ class ImeService:
             reports = _REPORTS.get(path.name) or Lexicon.load(path)
             if reports is None or reports.syllables.table != base.syllables.table:
                 reports = build_reports(base, texts)
+            if not path.exists():
                 reports.save(path)
             _REPORTS[path.name] = reports
             while len(_REPORTS) > _KEEP_REPORTS:
