@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.asr import Recognizer, library_prompt, locate_whisper_base
+from kiosk.asr import Recognizer, echoes_prompt, library_prompt, locate_whisper_base
 from kiosk.search.ask import ask
 from kiosk.search.evaluate import eval_library, load_questions
 from kiosk.search.index import SearchIndex
@@ -54,6 +54,7 @@ def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> No
             audio = _speak(question.q)
             t = time.perf_counter()
             text = recognizer.transcribe(audio, prompt)
+            text = "" if echoes_prompt(text, prompt) else text
             times.append(time.perf_counter() - t)
             typed = ask(index, question.q)
             said = ask(index, text) if text else None

@@ -14,7 +14,14 @@ from starlette.responses import JSONResponse, Response
 
 from kiosk import i18n
 from kiosk.app import rate_limited, reader_prefs
-from kiosk.asr import AsrError, AsrTimeout, Recognizer, library_prompt, locate_whisper_base
+from kiosk.asr import (
+    AsrError,
+    AsrTimeout,
+    Recognizer,
+    echoes_prompt,
+    library_prompt,
+    locate_whisper_base,
+)
 from kiosk.content.library import ContentStore
 from kiosk.settings import Settings
 
@@ -78,7 +85,7 @@ async def asr(request: Request) -> Response:
         )
     except AsrError:
         return JSONResponse({"text": "", "heard": False, "message": again})
-    heard = any(c.isalnum() for c in text)
+    heard = any(c.isalnum() for c in text) and not echoes_prompt(text, prompt)
     return JSONResponse(
         {"text": text if heard else "", "heard": heard, "message": "" if heard else again},
         headers={"Cache-Control": "no-store"},

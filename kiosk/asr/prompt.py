@@ -4,6 +4,7 @@ the words of the loaded reports (Whisper reads the prompt as the text before).""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 
 from kiosk.content.library import Library
 from kiosk.ime.lexicon import report_words
@@ -29,3 +30,17 @@ def library_prompt(library: Library) -> str:
     """The prompt for a library: the asking words, then the reports' most used words."""
     counts = report_words(library_texts(library)[1:])  # the reports, not the question words
     return prompt_for([*ASKING, *(w for w, _ in counts.most_common(10) if len(w) <= 4)])
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def echoes_prompt(text: str, prompt: str) -> bool:
+    """Whisper repeats its prompt when it hears nothing clear: such text is no question
+    (it shares a long run with the prompt: ≥ 10 characters, or most of itself)."""
+    said, given = _plain(text), _plain(prompt)
+    if not said:
+        return False
+    match = SequenceMatcher(None, said, given, autojunk=False).find_longest_match()
+    return match.size >= min(10, max(4, int(len(said) * 0.8)))

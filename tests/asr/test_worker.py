@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.asr import AsrError, AsrTimeout, Recognizer, locate_whisper_base, prompt_for
+from kiosk.asr import (
+    AsrError,
+    AsrTimeout,
+    Recognizer,
+    echoes_prompt,
+    locate_whisper_base,
+    prompt_for,
+)
 from kiosk.asr import model as model_module
 
 
@@ -78,6 +85,17 @@ def test_prompt_names_report_words() -> None:
     prompt = prompt_for(["主动公开", "依申请", "行政复议"] * 100)
     assert prompt.startswith("以下是普通话的句子")
     assert "主动公开、依申请、行政复议等问题" in prompt and prompt.count("主动公开") == 1
+
+
+def test_an_echo_of_the_prompt_is_no_question() -> None:
+    prompt = prompt_for(["多少", "主动公开"])
+    assert echoes_prompt("以下是普通话的句子。", prompt)
+    assert echoes_prompt("请问政府信息公开年度报告里的多少、主动公开等问题。", prompt)
+    assert echoes_prompt("多少、主动公开", prompt)
+    assert not echoes_prompt("主动公开了多少条?", prompt)
+    assert not echoes_prompt("政府信息公开花钱了吗?", prompt)
+    assert not echoes_prompt("多少", prompt)
+    assert not echoes_prompt("", prompt)
 
 
 def test_silence_is_no_text(recognizer: Recognizer) -> None:
