@@ -2,7 +2,7 @@
 
 from starlette.applications import Starlette
 
-from kiosk.app import create_app
+from kiosk.web.app import create_app
 
 
 def kiosk() -> Starlette:

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.evaluate import eval_library, load_questions
 from kiosk.asr import Recognizer, echoes_prompt, library_prompt, locate_whisper_base
 from kiosk.search.ask import ask
-from kiosk.search.evaluate import eval_library, load_questions
 from kiosk.search.index import SearchIndex
 
 SEED = "kundulun-2013-report"

@@ -112,12 +112,19 @@ class WrkResult:
     requests: int
 
 
-def wrk(url: str, connections: int = 50, seconds: int = 10, threads: int = 2) -> WrkResult:
+def wrk(
+    url: str,
+    connections: int = 50,
+    seconds: int = 10,
+    threads: int = 2,
+    headers: Sequence[str] = (),
+) -> WrkResult:
     exe = shutil.which("wrk")
     if exe is None:
         raise RuntimeError("wrk is not installed (make bench installs it)")
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

@@ -1,7 +1,7 @@
-"""One CSS and one JS file for every page, built from assets/ and widgets/.
+"""One CSS and one JS file for every page, built from kiosk/assets/ and kiosk/widgets/.
 
-The kiosk's own styles (``assets/css``) and scripts (``assets/js``) come first,
-then each component's files from ``widgets/<name>/``, in name order. The bundle's
+The kiosk's own styles (``kiosk/assets/css``) and scripts (``kiosk/assets/js``) come first,
+then each component's files from ``kiosk/widgets/<name>/``, in name order. The bundle's
 URL carries a hash of its content, so it is served with an immutable cache
 header and a new version is fetched as soon as any file changes.
 """
@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-from starlette.requests import Request
-from starlette.responses import Response
 
 
 @dataclass(frozen=True)
@@ -36,18 +33,3 @@ def build(kind: str, assets: Path, widgets: Path) -> Bundle:
     ]
     body = "\n".join(parts).encode("utf-8")
     return Bundle(kind, body, hashlib.sha256(body).hexdigest()[:12])
-
-
-MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
-
-
-async def serve(request: Request) -> Response:
-    bundles: dict[str, Bundle] = request.app.state.bundles
-    bundle = bundles.get(request.path_params["kind"])
-    if bundle is None or request.path_params["digest"] != bundle.digest:
-        return Response("Not Found", 404, media_type="text/plain")
-    return Response(
-        bundle.body,
-        media_type=MEDIA_TYPES[bundle.kind],
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
-    )

@@ -9,25 +9,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.settings import SETTINGS, Settings, SettingsError
+from kiosk.config import SETTINGS, Settings, SettingsError
+from kiosk.progress import Progress
 
 if TYPE_CHECKING:
     from kiosk.content.library import Library
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    import uvicorn  # the commands import what they use: `kiosk check` starts fast
 
-    from kiosk.app import create_app
+    from kiosk.web.app import create_app
+    from kiosk.web.deps import services_of
 
     overrides = {s.name: getattr(args, s.name) for s in SETTINGS}
     overrides["content_dir"] = args.content or overrides["content_dir"]
-    settings = Settings(overrides)
+    settings = Settings.from_env(**overrides)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     app = create_app(settings)
-    store = app.state.store
+    store = services_of(app).store
     print(
         f"Serving {len(store.library.reports)} reports from {settings.content_dir} "
         f"at http://{settings.host}:{settings.port}"
@@ -39,32 +41,73 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from kiosk.content.batch import import_many, validated
     from kiosk.content.importer import import_file
+    from kiosk.content.parse import ContentError
 
-    source = Path(args.source)
+    paths = [Path(p) for p in args.sources]
+    out = Path(args.output) if args.output not in (None, "-") else None
+    batch = (
+        len(paths) > 1
+        or any(p.is_dir() for p in paths)
+        or (out is not None and (out.is_dir() or str(args.output).endswith(("/", "\\"))))
+    )
+    if batch:
+        if out is None:
+            print("kiosk import: several sources need -o FOLDER", file=sys.stderr)
+            return 2
+
+        def progress(n: int, total: int, source: Path) -> None:
+            done = int(30 * n / total)
+            bar = f"[{'#' * done}{'.' * (30 - done)}] {n}/{total} {source.name[:40]}"
+            print(f"\r{bar:<90}", end="", file=sys.stderr, flush=True)
+
+        results = import_many(paths, out, args.origin_url, progress)
+        print(file=sys.stderr)
+        for r in results:
+            print(r.summary())
+            if args.explain and r.imported is not None:
+                print(r.imported.explain())
+        failed = sum(1 for r in results if r.error)
+        print(f"{len(results)} files, {len(results) - failed} imported, {failed} failed")
+        return 1 if failed or not results else 0
+    source = paths[0]
     try:
         imported = import_file(source, origin_url=args.origin_url)
     except OSError as exc:
         print(f"{source}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        print(f"{source}: cannot import: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     text = imported.to_markdown()
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
+    try:
+        validated(out.stem if out else "report", text)
+    except ContentError as exc:
+        print(f"{source}: the output would not load: {exc}", file=sys.stderr)
+        return 1
+    if args.explain:
+        sys.stdout.write(imported.explain())
+    if out is None:
+        if not args.explain:
+            sys.stdout.write(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {imported.meta.get('title')} ({len(imported.blocks)} blocks)")
+        out.write_text(text, encoding="utf-8")
+        print(f"{out}: {imported.meta.get('title')} ({len(imported.blocks)} blocks)")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kiosk.content.chrome_check import chrome_problems
     from kiosk.content.library import check
 
-    settings = Settings({"content_dir": args.path})
+    settings = Settings.from_env(content_dir=args.path)
     paths = [Path(p) for p in (args.paths or [settings.content_dir])]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"{p}:0: no such file or folder")
     problems = check([p for p in paths if p.exists()], settings.max_content_bytes)
+    problems += chrome_problems([p for p in paths if p.exists()])
     for problem in problems:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
@@ -86,12 +129,13 @@ def _build(args: argparse.Namespace) -> int:
     """Pre-generate every report's audio, with a progress bar and a summary."""
     import time
 
-    from kiosk.app import make_speech
     from kiosk.content.library import load_library
+    from kiosk.guide import build_prompts
+    from kiosk.services import make_speech
     from kiosk.speech.engine import SpeechError, wav_duration
     from kiosk.speech.service import SPEEDS
 
-    settings = Settings({"content_dir": args.content})
+    settings = Settings.from_env(content_dir=args.content)
     library = load_library(settings.content_path, settings.max_content_bytes)
     _build_ime(settings, library)
     speech = make_speech(settings)
@@ -104,8 +148,9 @@ def _build(args: argparse.Namespace) -> int:
     seconds = 0.0
     size = 0
     failed = 0
+    progress = Progress(len(jobs))
     try:
-        for n, utt in enumerate(jobs, start=1):
+        for utt in jobs:
             try:
                 for fmt in ("wav", "mp3"):
                     path = speech.synthesize(utt, fmt)
@@ -113,16 +158,18 @@ def _build(args: argparse.Namespace) -> int:
                 seconds += wav_duration(speech.path(utt, "wav"))
             except SpeechError as exc:
                 failed += 1
-                print(f"\n{utt.sentence_id}: {exc}", file=sys.stderr)
-            done = int(30 * n / len(jobs))
-            print(f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(jobs)}", end="", file=sys.stderr)
+                progress.note(f"{utt.sentence_id}: {exc}")
+            progress.step(utt.sentence_id)
+        prompts, prompt_failed = build_prompts(speech)  # 语音导览's fixed prompts
+        failed += prompt_failed
     finally:
         speech.close()
-    print(file=sys.stderr)
+        progress.close()
     took = time.monotonic() - started
     print(
         f"{len(library.reports)} reports, {len(jobs)} sentences, {seconds / 60:.1f} min of audio, "
-        f"{size / 1e6:.1f} MB (WAV + MP3), {took:.1f} s" + (f", {failed} failed" if failed else "")
+        f"{size / 1e6:.1f} MB (WAV + MP3), {prompts} guide prompts made, {took:.1f} s"
+        + (f", {failed} failed" if failed else "")
     )
     return 1 if failed else 0
 
@@ -134,7 +181,7 @@ def _export(args: argparse.Namespace) -> int:
 
     options = ExportOptions(
         out=Path(args.dir),
-        base_url=args.base_url or Settings().public_base_url,
+        base_url=args.base_url or Settings.from_env().public_base_url,
         live_url=args.live_url or "",
         kiosk=args.kiosk,
         speeds=tuple(SPEEDS) if args.speeds == "all" else ("normal",),
@@ -153,7 +200,7 @@ def _export(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
 
-    settings = Settings({"content_dir": args.content})
+    settings = Settings.from_env(content_dir=args.content)
     library = load_library(settings.content_path, settings.max_content_bytes)
     for report in library.newest_first():
         m = report.meta
@@ -170,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the kiosk")
     serve.add_argument("--content", help="folder of reports (same as --content-dir)")
     for s in SETTINGS:  # every setting is a flag too: --name-with-dashes VALUE
-        flag = isinstance(s.default, bool)  # --kiosk-mode alone means on
+        flag = s.type is bool  # --kiosk-mode alone means on
         serve.add_argument(
             "--" + s.name.replace("_", "-"),
             dest=s.name,
@@ -181,9 +228,25 @@ def build_parser() -> argparse.ArgumentParser:
         )
     serve.set_defaults(func=_serve)
 
-    imp = sub.add_parser("import", help="turn a portal page (HTML or text) into a report file")
-    imp.add_argument("source", help="the saved page: .html or .txt, UTF-8 or GB18030")
-    imp.add_argument("-o", "--output", help="write here instead of standard output")
+    imp = sub.add_parser(
+        "import", help="turn portal pages (HTML or text) and attachments (PDF, .docx) into reports"
+    )
+    imp.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="saved pages (.html, .txt; UTF-8 or GB18030), .pdf or .docx files, or folders of them",
+    )
+    imp.add_argument(
+        "-o",
+        "--output",
+        help="the report file to write (one source), or the folder (several; one <slug>.md each)",
+    )
+    imp.add_argument(
+        "--explain",
+        action="store_true",
+        help="list each dropped line with its reason, the warnings, and the tables/figures kept",
+    )
     imp.add_argument("--origin-url", help="the page's address on the portal")
     imp.set_defaults(func=_import)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel.messages.mofile import write_mo
@@ -19,7 +18,9 @@ from babel.support import Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+from kiosk.resources import LOCALE
+
+LOCALE_DIR = LOCALE
 #: Interface languages: tag → (gettext locale, name in that language).
 LANGUAGES: dict[str, tuple[str, str]] = {"zh-CN": ("zh_CN", "中文"), "en": ("en", "English")}
 DEFAULT_LANGUAGE = "zh-CN"
@@ -45,13 +46,6 @@ def gettext(language: str, message: str, **variables: Any) -> str:
 def ngettext(language: str, singular: str, plural: str, n: int, **variables: Any) -> str:
     text = translations(language).ungettext(singular, plural, n)
     return text % {"num": n, **variables}
-
-
-def pick_language(*candidates: str | None) -> str:
-    for c in candidates:
-        if c in LANGUAGES:
-            return c
-    return DEFAULT_LANGUAGE
 
 
 @pass_context

@@ -1,6 +1,6 @@
 """Offline kiosks: a service worker keeps what the kiosk shows, for when the network is down.
 
-Two views (the lead wires them in ``kiosk/routes.py``):
+Two views (:mod:`kiosk.web.views.offline`) serve what this module builds:
 
 - ``/sw.js`` (:func:`service_worker`): the worker script, ``kiosk/static/sw.js``
   with the content version written into it. The browser compares the script
@@ -20,7 +20,7 @@ on it), the speech engine version (audio), the bundle digests, the templates
 and interface strings, the worker script itself and the settings that change
 pages (kiosk mode, default language).
 
-``assets/js/offline.js`` registers the worker on kiosk pages only (``<html
+``kiosk/assets/js/offline.js`` registers the worker on kiosk pages only (``<html
 class="kiosk-mode">``).
 """
 
@@ -30,25 +30,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Any
-
-import anyio
-from starlette.requests import Request
-from starlette.responses import Response
 
 from kiosk import __version__
-from kiosk.app import ASSETS, TEMPLATES, WIDGETS
+from kiosk.bundle import Bundle
+from kiosk.config import Settings
 from kiosk.content.library import Library
+from kiosk.resources import ASSETS, LOCALE, SERVICE_WORKER, TEMPLATES, WIDGETS
 from kiosk.speech.service import SpeechService
 
-WORKER_SOURCE = Path(__file__).parent / "static" / "sw.js"
 VERSION_PLACEHOLDER = "__KIOSK_OFFLINE_VERSION__"
-MANIFEST_PATH = "/-/offline-manifest.json"
 #: The speed whose audio kiosks keep (the player starts at 中, normal).
 OFFLINE_SPEED = "normal"
 OFFLINE_FORMAT = "wav"  # the kiosk player plays WAV (report.html: player(..., format="wav"))
-JS_MEDIA_TYPE = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -60,7 +53,7 @@ class Manifest:
 
 @cache
 def worker_source() -> str:
-    return WORKER_SOURCE.read_text(encoding="utf-8")
+    return SERVICE_WORKER.read_text(encoding="utf-8")
 
 
 @cache
@@ -68,9 +61,8 @@ def _code_digest() -> str:
     """What changes pages without changing the content: templates, component
     markup, interface strings and the worker itself (read once: deploys restart)."""
     h = hashlib.sha256(__version__.encode())
-    locale = Path(__file__).parent / "locale"
     files = sorted(
-        [*TEMPLATES.glob("*.html"), *WIDGETS.glob("*/*.html"), *locale.glob("*/LC_MESSAGES/*")]
+        [*TEMPLATES.glob("*.html"), *WIDGETS.glob("*/*.html"), *LOCALE.glob("*/LC_MESSAGES/*")]
     )
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -94,7 +86,7 @@ def _vendor_urls() -> list[str]:
 
 
 def build_manifest(
-    library: Library, speech: SpeechService, bundles: dict[str, Any], settings: Any
+    library: Library, speech: SpeechService, bundles: dict[str, Bundle], settings: Settings
 ) -> Manifest:
     """Every URL the kiosk needs offline, and the content version."""
     speak = speech.available()
@@ -126,38 +118,3 @@ def build_manifest(
         separators=(",", ":"),
     ).encode()
     return Manifest(version, urls, body)
-
-
-async def manifest_for(request: Request) -> Manifest:
-    """The manifest of the library being served; rebuilt only when it is replaced
-    (in a thread: hashing a thousand reports takes a moment)."""
-    app = request.app
-    library: Library = app.state.store.library  # one read: a consistent set
-    kept = getattr(app.state, "offline_manifest", None)
-    if kept is not None and kept[0] is library:
-        manifest: Manifest = kept[1]
-        return manifest
-    manifest = await anyio.to_thread.run_sync(
-        build_manifest, library, app.state.speech, app.state.bundles, app.state.settings
-    )
-    app.state.offline_manifest = (library, manifest)
-    return manifest
-
-
-async def service_worker(request: Request) -> Response:
-    """``/sw.js``: the worker, carrying the version of the content it caches."""
-    body = worker_source().replace(VERSION_PLACEHOLDER, (await manifest_for(request)).version)
-    return Response(
-        body,
-        media_type=JS_MEDIA_TYPE,
-        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
-    )
-
-
-async def offline_manifest(request: Request) -> Response:
-    """``/-/offline-manifest.json``: what a kiosk keeps, and its version."""
-    return Response(
-        (await manifest_for(request)).body,
-        media_type="application/json",
-        headers={"Cache-Control": "no-cache"},
-    )

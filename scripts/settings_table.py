@@ -1,4 +1,4 @@
-"""Rewrite the settings table in README.md from kiosk/settings.py.
+"""Rewrite the settings table in README.md from kiosk/config.py.
 
 .venv/bin/python scripts/settings_table.py
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kiosk.settings import SETTINGS
+from kiosk.config import SETTINGS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 HEAD = "| setting | environment | default | meaning |\n| --- | --- | --- | --- |\n"

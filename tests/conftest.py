@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -27,14 +27,14 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(content_dir: Path, tmp_path: Path) -> Settings:
-    return Settings(
-        {
+    return Settings.from_env(
+        {},
+        **{
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
         },
-        environ={},
     )
 
 

@@ -38,12 +38,11 @@ def test_a_spoken_question_becomes_text(client: TestClient) -> None:
 
 
 def test_the_prompt_names_how_visitors_ask_and_the_reports_words(client: TestClient) -> None:
-    from kiosk.asr_views import _prompt
-
-    prompt = _prompt(client.app)  # type: ignore[arg-type]
+    services = client.app.state.services  # type: ignore[attr-defined]
+    prompt = services.asr.prompt(services.library())
     assert prompt.startswith("以下是普通话的句子")
     assert "多少、怎么" in prompt and "政务公开" in prompt
-    assert _prompt(client.app) is prompt  # type: ignore[arg-type]  # made once per content
+    assert services.asr.prompt(services.library()) is prompt  # made once per content
 
 
 def test_the_ask_page_has_the_button_hidden_until_checked(client: TestClient) -> None:

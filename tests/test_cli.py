@@ -57,7 +57,7 @@ def test_bad_setting_is_a_clear_error(
 
 def test_every_setting_is_a_serve_flag() -> None:
     from kiosk.cli import build_parser
-    from kiosk.settings import SETTINGS
+    from kiosk.config import SETTINGS
 
     args = build_parser().parse_args(
         ["serve", "--kiosk-mode", "--port", "9001", "--idle-timeout", "30"]
@@ -69,11 +69,11 @@ def test_every_setting_is_a_serve_flag() -> None:
 
 def test_build_makes_the_pinyin_lexicon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kiosk.cli import _build_ime
+    from kiosk.config import Settings
     from kiosk.content.library import load_library
-    from kiosk.settings import Settings
     from tests.conftest import CONTENT
 
-    settings = Settings({"cache_dir": str(tmp_path / "cache")}, environ={})
+    settings = Settings.from_env({}, cache_dir=str(tmp_path / "cache"))
     _build_ime(settings, load_library(CONTENT, 5 << 20))
     assert "拼音 lexicon ready" in capsys.readouterr().out
     names = {p.name.split("-")[0] for p in (tmp_path / "cache" / "ime").glob("*.lexicon")}

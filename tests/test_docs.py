@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.settings import SETTINGS
+from kiosk.config import SETTINGS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

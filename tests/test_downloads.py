@@ -9,8 +9,8 @@ from pathlib import Path
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
 
@@ -49,5 +49,5 @@ def test_downloads_are_offered_on_phones_not_on_the_kiosk(
 ) -> None:
     assert f"/reports/{SLUG}/download.html" in client.get(f"/reports/{SLUG}").text
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    with TestClient(create_app(Settings({**values, "kiosk_mode": True}, environ={}))) as kiosk:
+    with TestClient(create_app(Settings.from_env({}, **{**values, "kiosk_mode": True}))) as kiosk:
         assert "download.html" not in kiosk.get(f"/reports/{SLUG}").text

@@ -13,8 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk import handoff
-from kiosk.app import create_app
 from kiosk.cli import main
+from kiosk.config import Settings
 from kiosk.content.library import load_library
 from kiosk.export import (
     MARKER,
@@ -25,7 +25,7 @@ from kiosk.export import (
     export,
     file_for,
 )
-from kiosk.settings import Settings
+from kiosk.web.app import create_app
 from tests._export_site import SEED, SHORT, URL_ATTR, audio_cache, build, content_with_fixtures
 
 BASE = "https://cdn.example.gov.cn/kiosk"
@@ -146,8 +146,9 @@ def test_pages_and_audio_are_what_the_server_serves(
     site: tuple[Path, ExportResult, str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     out, _, _, content = site
-    settings = Settings(
-        {
+    settings = Settings.from_env(
+        {},
+        **{
             "content_dir": str(content),
             "cache_dir": str(audio_cache(tmp_path_factory)),
             "public_base_url": BASE,
@@ -155,7 +156,6 @@ def test_pages_and_audio_are_what_the_server_serves(
             "speech_prebuild": False,
             "rate_limit": "off",
         },
-        environ={},
     )
     rewriter = Rewriter(PREFIX, "")
     with TestClient(create_app(settings)) as client:

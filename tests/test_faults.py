@@ -27,7 +27,7 @@ def _audio_urls(client: TestClient) -> list[str]:
 
 def test_speech_worker_killed_mid_request(client: TestClient) -> None:
     urls = _audio_urls(client)
-    engine = client.app.state.speech.engine  # type: ignore[attr-defined]
+    engine = client.app.state.services.speech.engine  # type: ignore[attr-defined]
     assert client.get(urls[0]).status_code == 200  # the worker is running
     results: list[int] = []
 
@@ -49,14 +49,14 @@ def test_speech_worker_killed_mid_request(client: TestClient) -> None:
 def test_content_corrupted_while_serving(client: TestClient, content_dir: Path) -> None:
     before = client.get(f"/reports/{SLUG}.json").json()
     (content_dir / f"{SLUG}.md").write_bytes(b"\xff\xfe garbage")
-    client.app.state.store.refresh()  # type: ignore[attr-defined]
+    client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     assert client.get(f"/reports/{SLUG}.json").json() == before
     health = client.get("/-/health").json()
     assert health["rejected"] == 1 and any("invalid UTF-8" in p for p in health["problems"])
 
 
 def test_cache_folder_becomes_unwritable(client: TestClient, tmp_path: Path) -> None:
-    speech = client.app.state.speech  # type: ignore[attr-defined]
+    speech = client.app.state.services.speech  # type: ignore[attr-defined]
     urls = _audio_urls(client)
     assert client.get(urls[0]).status_code == 200
     audio_dir = speech.cache_dir

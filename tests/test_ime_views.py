@@ -10,19 +10,17 @@ import pytest
 from starlette.testclient import TestClient
 
 from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
 
 
 def _settings(content_dir: Path, cache: Path, **extra: object) -> Settings:
-    return Settings(
-        {
-            "content_dir": str(content_dir),
-            "cache_dir": str(cache),
-            "reload_interval": 0,
-            "speech_prebuild": False,
-            **extra,
-        },
-        environ={},
+    return Settings.from_env(
+        {},
+        content_dir=str(content_dir),
+        cache_dir=str(cache),
+        reload_interval=0,
+        speech_prebuild=False,
+        **extra,
     )
 
 

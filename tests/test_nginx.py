@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, sync_playwright
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from kiosk.export import ExportResult
-from kiosk.security import CSP
+from kiosk.web.security import CSP
 from tests._export_site import SHORT, audio_cache, build, content_with_fixtures
 from tests.browser.conftest import (
     CHROMIUM,

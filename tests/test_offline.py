@@ -8,8 +8,8 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
 

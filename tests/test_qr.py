@@ -18,11 +18,13 @@ from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
 from kiosk import bundle
-from kiosk.app import ASSETS, WIDGETS, make_templates
+from kiosk.caching import ByteCache
 from kiosk.content.library import load_file, load_library
 from kiosk.handoff import display_url, encode, handoff_url, resolve
 from kiosk.prefs import Prefs
 from kiosk.qr import QrImage, _qrcode, is_allowed, qr_svg, qr_version
+from kiosk.resources import ASSETS, WIDGETS
+from kiosk.templating import make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "content").glob("*.md")) + sorted(
@@ -250,7 +252,7 @@ def test_no_allowed_base_means_no_qr() -> None:
 
 
 def render_card(call: str, lang: str = "zh-CN", **context: Any) -> str:
-    env = make_templates().env
+    env = make_environment(ByteCache(1 << 20))
     source = '{% from "qr-card/qr-card.html" import qr_card with context %}' + call
     return env.from_string(source).render(lang=lang, **context)
 

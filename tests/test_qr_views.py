@@ -1,4 +1,4 @@
-"""The hand-off endpoints on a tiny app of their own (independent of routes.py)."""
+"""The hand-off endpoints on a tiny app of their own (independent of the route table)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from kiosk.config import Settings
 from kiosk.content.library import ContentStore
 from kiosk.handoff import Handoff, encode, handoff_url, resolve
 from kiosk.prefs import COOKIE, Prefs
-from kiosk.qr_views import LINK_HEADER, handoff_qr, handoff_redirect, report_qr_svg
-from kiosk.settings import Settings
+from kiosk.services import build_services
+from kiosk.web.views.handoff import LINK_HEADER, handoff_qr, handoff_redirect, report_qr_svg
 from tests.test_qr import decode_svg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ BASE = "https://kiosk.baotou-kundulun.gov.cn:8443"
 
 async def card(request: Request) -> Response:
     """What a report page does with the helper: the QR and its link, or nothing."""
-    store: ContentStore = request.app.state.store
+    store: ContentStore = request.app.state.services.store
     found = handoff_qr(request, store.library.reports[SLUG], request.query_params.get("at"))
     return PlainTextResponse("none" if found is None else f"{found.display_url}\n{found.url}")
 
@@ -41,17 +42,17 @@ def make_app(content: Path, tmp: Path, public_base_url: str = BASE) -> Starlette
             Route("/card", card),
         ]
     )
-    app.state.settings = Settings(
-        {
+    settings = Settings.from_env(
+        {},
+        **{
             "content_dir": str(content),
             "cache_dir": str(tmp / "cache"),
             "public_base_url": public_base_url,
             "reload_interval": 0,
             "speech_prebuild": False,
         },
-        environ={},
     )
-    app.state.store = ContentStore(content, app.state.settings.max_content_bytes)
+    app.state.services = build_services(settings)
     return app
 
 
@@ -69,7 +70,7 @@ def client(content: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def store(client: TestClient) -> ContentStore:
-    result: ContentStore = client.app.state.store  # type: ignore[attr-defined]
+    result: ContentStore = client.app.state.services.store  # type: ignore[attr-defined]
     return result
 
 

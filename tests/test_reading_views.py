@@ -8,17 +8,17 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
+from kiosk.config import Settings
 from kiosk.prefs import COOKIE
-from kiosk.settings import Settings
+from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
 
 
 @pytest.fixture
 def kiosk_client(settings: Settings) -> Iterator[TestClient]:
-    kiosk = Settings(
-        {**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}, environ={}
+    kiosk = Settings.from_env(
+        {}, **{**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}
     )
     with TestClient(create_app(kiosk)) as c:
         yield c
@@ -101,7 +101,7 @@ def test_patterns_render_every_example(client: TestClient) -> None:
 
 
 def test_bundles_are_immutable_and_versioned(client: TestClient) -> None:
-    bundles = client.app.state.bundles  # type: ignore[attr-defined]
+    bundles = client.app.state.services.bundles  # type: ignore[attr-defined]
     for b in bundles.values():
         response = client.get(b.url)
         assert response.status_code == 200
@@ -119,7 +119,7 @@ def test_no_link_leaves_the_kiosk(kiosk_client: TestClient, content_dir) -> None
         "category:", "origin_url: https://www.kundulun.gov.cn/a.html\ncategory:"
     )
     path.write_text(text, encoding="utf-8")
-    kiosk_client.app.state.store.refresh()  # type: ignore[attr-defined]
+    kiosk_client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     for page in ("/", "/library", f"/reports/{SLUG}", "/help", "/settings", "/nope"):
         html = kiosk_client.get(page).text
         for href in re.findall(r'(?:href|action|src)="([^"]+)"', html):

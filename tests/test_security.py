@@ -79,7 +79,7 @@ def test_hostile_report_content_is_never_markup(client: TestClient, content_dir)
         "<img src=x onerror=alert(1)> [x](javascript:alert(1)) <iframe src=//evil></iframe>\n",
         encoding="utf-8",
     )
-    client.app.state.store.refresh()  # type: ignore[attr-defined]
+    client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     html = client.get("/reports/hostile").text
     assert "<script>alert" not in html and "<img" not in html and "<iframe" not in html
     assert "&lt;script&gt;" in html
@@ -87,11 +87,11 @@ def test_hostile_report_content_is_never_markup(client: TestClient, content_dir)
 
 
 def test_expensive_routes_are_rate_limited(settings) -> None:  # type: ignore[no-untyped-def]
-    from kiosk.app import create_app
-    from kiosk.settings import Settings
+    from kiosk.config import Settings
+    from kiosk.web.app import create_app
 
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    with TestClient(create_app(Settings({**values, "rate_limit": "3/60/3"}, environ={}))) as c:
+    with TestClient(create_app(Settings.from_env({}, **{**values, "rate_limit": "3/60/3"}))) as c:
         codes = [c.get("/ask.json", params={"q": "热线"}).status_code for _ in range(5)]
         assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
         refused = c.get("/search.json", params={"q": "公开"})

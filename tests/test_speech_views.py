@@ -9,15 +9,15 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
 
 
 def _settings(settings: Settings, **extra: object) -> Settings:
     values = {s["name"]: s["value"] for s in settings.to_json()}
-    return Settings({**values, **extra}, environ={})
+    return Settings.from_env({}, **{**values, **extra})
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_without_an_engine_reading_still_works(mute_client: TestClient) -> None:
 
 
 def test_a_hung_engine_fails_the_request_cleanly_and_recovers(client: TestClient) -> None:
-    speech = client.app.state.speech  # type: ignore[attr-defined]
+    speech = client.app.state.services.speech  # type: ignore[attr-defined]
     sentences = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"]
     speech.timeout = 0.001  # no synthesis finishes this fast: the job times out
     assert client.get(sentences[5]["audio"]["wav"]).status_code == 503

@@ -14,7 +14,7 @@ def test_home_lists_reports_newest_first_grouped_by_year(
     (content_dir / "newer-2020.md").write_text(
         "---\ntitle: 某区2020年政府信息公开工作年度报告\n---\n正文。\n", encoding="utf-8"
     )
-    client.app.state.store.refresh()  # type: ignore[attr-defined]
+    client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     response = client.get("/")
     assert response.status_code == 200
     assert response.template.name == "home.html"  # type: ignore[attr-defined]
@@ -95,7 +95,7 @@ def test_english_interface(client: TestClient) -> None:
 def test_health_counts_loaded_and_rejected(client: TestClient, content_dir: Path) -> None:
     assert client.get("/-/health").json()["reports"] == 1
     (content_dir / "broken.md").write_text("---\ntitle: [\n---\nx\n", encoding="utf-8")
-    client.app.state.store.refresh()  # type: ignore[attr-defined]
+    client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     health = client.get("/-/health").json()
     assert (health["reports"], health["rejected"]) == (1, 1)
     assert "broken.md:2: broken front matter" in health["problems"][0]

@@ -7,10 +7,12 @@ assembles the model. Audio stays in memory: it is never written to disk or logs.
 
 from kiosk.asr.model import locate_whisper_base
 from kiosk.asr.prompt import echoes_prompt, library_prompt, prompt_for
+from kiosk.asr.service import AsrService
 from kiosk.asr.worker import AsrError, AsrTimeout, Recognizer
 
 __all__ = [
     "AsrError",
+    "AsrService",
     "AsrTimeout",
     "Recognizer",
     "echoes_prompt",

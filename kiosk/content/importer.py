@@ -16,25 +16,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kiosk.content import documents
 from kiosk.content.html import html_items, is_html
 from kiosk.content.sentences import split_sentences
+from kiosk.content.texttables import Item, Table, text_items
+from kiosk.content.vocab import chrome_reason, has_figure, is_meta_line, meta_fields
 
 # --- the items a page is made of ---------------------------------------------
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-
-
-Item = str | Table
 
 
 @dataclass
@@ -64,61 +59,10 @@ _LIST_MARKER = re.compile(
 )
 _MAX_HEADING = 60  # characters; a longer "heading" is a numbered paragraph
 
-_META_LABELS = {
-    "date": r"发布日期|发布时间|成文日期|印发日期|日期|Release date|Date of release|Published|Date",
-    "publisher": r"发布单位|发布机构|发文机关|发文单位|Publisher|Issued by",
-    "source": r"信息来源|文章来源|来源|Source",
-}
-_STOP_LABELS = r"点击量|点击数|浏览次数|阅读次数|访问量|字号|\[?\s*字体|打印|分享|责任编辑|作者|Views|Font size"
-_LABEL = re.compile(rf"(?P<label>{'|'.join(_META_LABELS.values())}|{_STOP_LABELS})\s*[:：]", re.I)
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年|\b((?:19|20)\d\d)\b")
-
-_CHROME_LINE = re.compile(
-    r"^(?:"
-    r"(?:主办|承办|协办|技术支持|维护|联系我们|网站地图|版权所有|Copyright|©|网站标识码|"
-    r"[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新]ICP|ICP|"
-    r"[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新]公网安备|"
-    r"上一篇|下一篇|上一条|下一条|相关链接|相关阅读|当前位置|您的位置|您现在的位置|"
-    r"扫一扫|分享到|Previous|Next|You are here|Related|Share\b).*"
-    r"|.*(?:首页|Home)\s*[>›»/].*"
-    r")$",
-    re.I,
-)
-_CHROME_TOKEN = re.compile(
-    r"登录|注册|退出|English|繁體|简体|无障碍浏览|无障碍|适老版|长者模式|关怀版|智能问答|"
-    r"打印保存|打印本页|打印|关闭窗口|关闭|收藏本页|收藏|请用手机|扫码访问|扫码|"
-    r"在手机打开当前页|手机版|返回顶部|返回首页|首页|"
-    r"字号\s*[:：]?\s*\[?\s*大\s*中\s*小\s*\]?|\[\s*字体\s*[:：]?[^\]]*\]|"
-    r"(?:点击量|点击数|浏览次数|阅读次数)\s*[:：]?\s*\d*|"
-    r"\b(?:Home|Login|Log in|Sign in|Register|Print|Close|Share|Search|Font size|A\+|A-|"
-    r"Accessibility|Elderly mode)\b|"
-    r"[【】\[\]|｜/·•>]",
-    re.I,
-)
-
 
 # "索引号：…", "主题分类：…", "有 效 性：…": the catalogue box above an article.
 _LABEL_LINE = re.compile(r"^[\w ]{2,8}\s*[:：]")
-
-
-_BRACKETED = re.compile(r"^(?:\s*[【\[][^】\]]{1,8}[】\]]\s*)+$")
-
-
-_FOOTER_WORD = re.compile(
-    r"主办|承办|协办|技术支持|版权|备案|网站标识码|分辨率|浏览器|All rights reserved", re.I
-)
-
-
-def _is_chrome(line: str) -> bool:
-    if _CHROME_LINE.match(line) or _BRACKETED.match(line):
-        return True
-    if not re.search(r"[。；;！？!?]", line) and (
-        _FOOTER_WORD.search(line) or len(re.findall(r"\s[|｜]\s", line)) >= 2
-    ):
-        return True  # footer: who runs the site, or a row of links
-    rest = _CHROME_TOKEN.sub("", line)
-    return not re.sub(r"[\s:：,，.。;；\-–—_]+", "", rest)
 
 
 def _norm(text: str) -> str:
@@ -129,36 +73,6 @@ def _norm(text: str) -> str:
 def _clean_line(line: str) -> str:
     line = line.replace("\u3000", " ").replace("\xa0", " ")
     return re.sub(r"[ \t]+", " ", line).strip()
-
-
-def _meta_fields(line: str) -> dict[str, str]:
-    """Read 发布日期/发布单位/来源 (and their English forms) from one line."""
-    found: dict[str, str] = {}
-    matches = list(_LABEL.finditer(line))
-    for i, m in enumerate(matches):
-        label = m.group("label")
-        key = next(
-            (k for k, pattern in _META_LABELS.items() if re.fullmatch(pattern, label, re.I)),
-            None,
-        )
-        if key is None or key in found:
-            continue
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        value = re.split(r"\s{2,}|[【\[|｜]", line[m.end() : end].strip())[0].strip(" |｜")
-        if key == "date":
-            date = _DATE.search(value)
-            if not date:
-                continue
-            y, mo, d = (int(g) for g in date.groups())
-            value = f"{y:04d}-{mo:02d}-{d:02d}"
-        if value:
-            found[key] = value
-    return found
-
-
-def _is_meta_line(line: str) -> bool:
-    fields = _meta_fields(line)
-    return len(line) < 300 and ("date" in fields or len(fields) >= 2)
 
 
 # --- structure ----------------------------------------------------------------
@@ -195,6 +109,7 @@ def structure(lines: list[Item], language: str) -> list[Block]:
     blocks: list[Block] = []
     n = len(lines)
     i = 0
+    no_list_level, no_list_before = -1, -1  # linear time over long runs of headings
     while i < n:
         item = lines[i]
         if isinstance(item, Table):
@@ -203,7 +118,11 @@ def structure(lines: list[Item], language: str) -> list[Block]:
             continue
         level = _marker_level(item)
         if level is not None:
-            run = _list_run(lines, i, level)
+            run: list[str] = []
+            if not (level == no_list_level and i < no_list_before):
+                run, fails_at = _list_run(lines, i, level)
+                if not run:  # every later start of this run fails at the same line
+                    no_list_level, no_list_before = level, fails_at
             if len(run) >= 2:
                 blocks.append(Block("list", items=run))
                 i += len(run)
@@ -230,8 +149,9 @@ def structure(lines: list[Item], language: str) -> list[Block]:
     return blocks
 
 
-def _list_run(lines: list[Item], start: int, level: int) -> list[str]:
-    """Sibling items of one marker level that have no body of their own: a list."""
+def _list_run(lines: list[Item], start: int, level: int) -> tuple[list[str], int]:
+    """Sibling items of one marker level that have no body of their own: a list.
+    Returns (items, -1), or ([], j) when the run is no list because of line j."""
     run: list[str] = []
     j = start
     while j < len(lines):
@@ -239,15 +159,15 @@ def _list_run(lines: list[Item], start: int, level: int) -> list[str]:
         if not isinstance(line, str) or _marker_level(line) != level:
             break
         if len(split_sentences(line)) > 1 or not _is_short(line):
-            return []
+            return [], j
         nxt = lines[j + 1] if j + 1 < len(lines) else None
         run.append(line)
         j += 1
         if isinstance(nxt, str) and _marker_level(nxt) is None:
-            return []  # the last item has a body: these are headings
+            return [], j  # the last item has a body: these are headings
         if nxt is None or not isinstance(nxt, str) or (_marker_level(nxt) or 9) < level:
             break
-    return run
+    return run, -1
 
 
 # Enumerations inside one paragraph: where the list starts, and where each next item starts.
@@ -283,15 +203,61 @@ def _paragraph_blocks(text: str) -> list[Block]:
 # --- the whole page -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A line of the page that is not in the output, and why."""
+
+    text: str
+    reason: str
+
+
 @dataclass
 class Imported:
     meta: dict[str, Any]
     blocks: list[Block]
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_markdown(self) -> str:
         front = yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=False, width=1000)
         body = "\n\n".join(_block_markdown(b) for b in self.blocks)
         return f"---\n{front}---\n\n{body}\n"
+
+    @property
+    def tables(self) -> int:
+        return sum(1 for b in self.blocks if b.kind == "table")
+
+    @property
+    def figures(self) -> int:
+        """Numbers with a unit (条, 件, %, 元 …) in the body, table cells included."""
+        count = 0
+        for b in self.blocks:
+            texts = [b.text, *b.items]
+            if b.table is not None:
+                count += sum(1 for r in b.table.rows for c in r if _FIGURE_CELL.fullmatch(c))
+            count += sum(len(_FIGURE_IN_TEXT.findall(t)) for t in texts)
+        return count
+
+    def explain(self) -> str:
+        """What was left out and why, and what the output holds: for ``--explain``."""
+        sections = sum(1 for b in self.blocks if b.kind == "heading" and b.level == 2)
+        lines = [
+            f"title: {self.meta.get('title')}",
+            f"date: {self.meta.get('date', '-')}",
+            f"output: {len(self.blocks)} blocks, {sections} sections, "
+            f"{self.tables} tables, {self.figures} figures",
+            f"dropped: {len(self.dropped)} lines",
+        ]
+        lines += [f"  - [{d.reason}] {d.text[:120]}" for d in self.dropped]
+        lines.append(f"warnings: {len(self.warnings)}")
+        lines += [f"  - {w}" for w in self.warnings]
+        return "\n".join(lines) + "\n"
+
+
+_FIGURE_CELL = re.compile(r"[+-]?\d[\d.,]*[%％]?")
+_FIGURE_IN_TEXT = re.compile(
+    r"\d(?:[\d,.]{0,20}\d)?\s?(?:人次|万元|亿元|个工作日|[条件次%％‰元人个项篇份家场户批起])"
+)
 
 
 def decode(data: bytes) -> str:
@@ -304,72 +270,80 @@ def decode(data: bytes) -> str:
         return data.decode("gb18030", errors="replace")
 
 
-def import_bytes(data: bytes, origin_url: str | None = None) -> Imported:
-    text = decode(data)
+def import_bytes(data: bytes, origin_url: str | None = None, name: str = "") -> Imported:
+    """Import a page (HTML or text), a PDF or a .docx file, told apart by their bytes."""
+
+    notes: list[str] = []
     hints: dict[str, str] = {}
-    if is_html(text):
-        raw_items, hints = html_items(text)
-        items: list[Item] = [x if isinstance(x, str) else Table(x[0], x[1]) for x in raw_items]
+    early: list[tuple[str, str]] = []
+    documents.refuse_unsupported(data)
+    if documents.is_pdf(data):
+        items, early, notes = documents.pdf_items(data)
+    elif documents.is_docx(data):
+        items, hints, notes = documents.docx_items(data)
     else:
-        items = _text_items(text)
+        text = decode(data)
+        if is_html(text):
+            raw_items, hints, notes, early = html_items(text)
+            items = documents.tables_of(raw_items)
+        else:
+            items, notes = text_items(text)
     items = [x if isinstance(x, Table) else _clean_line(x) for x in items]
     items = [x for x in items if x]
-    return _assemble(items, hints, origin_url or hints.get("origin_url"))
-
-
-def _text_items(text: str) -> list[Item]:
-    """Lines of a text dump; runs of tab-separated lines (tables pasted from a
-    browser) become tables."""
-    items: list[Item] = []
-    run: list[list[str]] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            items.append(_grid_table(run))
-        else:
-            items.extend(" ".join(r) for r in run)
-        run.clear()
-
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().split("\t")]
-        if len(cells) >= 2 and not line.startswith(("\t\t\t", "    ")):
-            run.append([_clean_line(c) for c in cells])
-            continue
-        flush()
-        items.append(line)
-    flush()
-    return items
-
-
-def _grid_table(rows: list[list[str]]) -> Table:
-    width = max(len(r) for r in rows)
-    grid = [r + [""] * (width - len(r)) for r in rows]
-    n_head = 0
-    while n_head < len(grid) - 1 and not any(_FIGURE.fullmatch(c) for c in grid[n_head]):
-        n_head += 1
-    n_head = n_head if 0 < n_head <= 3 else 1
-    header = [
-        " / ".join(dict.fromkeys(row[col] for row in grid[:n_head] if row[col]))
-        for col in range(width)
-    ]
-    return Table(header, grid[n_head:])
-
-
-_FIGURE = re.compile(r"[+-]?[\d.,%％]+")
+    imported = _assemble(items, hints, origin_url or hints.get("origin_url"))
+    imported.warnings[:0] = notes
+    imported.dropped[:0] = [Dropped(text, reason) for text, reason in early]
+    return imported
 
 
 def import_file(path: Path, origin_url: str | None = None) -> Imported:
-    return import_bytes(path.read_bytes(), origin_url)
+    return import_bytes(path.read_bytes(), origin_url, path.name)
 
 
 def _assemble(items: list[Item], hints: dict[str, str], origin_url: str | None) -> Imported:
+    dropped: list[Dropped] = []
+    warnings: list[str] = []
     meta_index = _meta_line_index(items)
-    fields = _meta_fields(str(items[meta_index])) if meta_index is not None else {}
-    title, body_start = _find_title(items, meta_index, hints.get("title"))
-    body = [x for x in items[body_start:] if isinstance(x, Table) or not _is_chrome(x)]
-    body = [x for x in body if not (isinstance(x, str) and _is_meta_line(x))]
+    fields = meta_fields(str(items[meta_index])) if meta_index is not None else {}
+    title, body_start, title_index = _find_title(items, meta_index, hints.get("title"))
+    body: list[Item] = []
+    for j, x in enumerate(items[:body_start]):
+        if isinstance(x, Table):
+            if title_index is not None and j > title_index:
+                body.append(x)  # between the title and the metadata line: the article's
+                continue
+            cells = " | ".join([*x.header, *(c for r in x.rows for c in r)])
+            warnings.append(f"a table before the title was left out: {cells[:80]}")
+            dropped.append(Dropped(cells, "table before the title"))
+            continue
+        if j == title_index:
+            reason = "title (in the front matter)"
+        elif j == meta_index:
+            reason = "metadata line (in the front matter)"
+        else:
+            reason = chrome_reason(x) or (
+                "between the title and the metadata line (catalogue box)"
+                if title_index is not None and j > title_index
+                else "before the title: site header"
+            )
+            if has_figure(x):
+                warnings.append(f"a line with figures before the title was left out: {x[:80]}")
+        dropped.append(Dropped(x, reason))
+    for x in items[body_start:]:
+        if isinstance(x, Table):
+            body.append(x)
+            continue
+        why = chrome_reason(x)
+        if why is None and is_meta_line(x):
+            why = "metadata line"
+        if why is None:
+            body.append(x)
+        else:
+            dropped.append(Dropped(x, why))
     if body and isinstance(body[0], str) and title and _same_title(body[0], title):
-        title = str(body.pop(0))  # the article repeats its title; that copy is the cleaner one
+        # the article repeats its title; that copy is the cleaner one
+        dropped.append(Dropped(title, "duplicate title"))
+        title = str(body.pop(0))
     text = "".join(x for x in body if isinstance(x, str))
     cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     language = "zh-CN" if cjk >= max(1, len(text) // 10) else "en"
@@ -385,18 +359,29 @@ def _assemble(items: list[Item], hints: dict[str, str], origin_url: str | None) 
         "year": year,
         "language": language,
         "category": _category(title or ""),
-        "origin_url": origin_url,
+        "origin_url": safe_url(origin_url),
     }
     meta = {k: v for k, v in meta.items() if v not in (None, "")}
-    return Imported(meta, structure(body, language))
+    return Imported(meta, structure(body, language), dropped, warnings)
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) address as the content file accepts it: characters that would break
+    it (quotes, spaces, angle brackets) percent-encoded; anything else is no address."""
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"^https?://[^/\s]", url, re.I):
+        return None
+    return urllib.parse.quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _meta_line_index(items: list[Item]) -> int | None:
     """The line that says when and by whom the page was published."""
     best, best_score = None, 0
     for i, x in enumerate(items[:200]):
-        if isinstance(x, str) and _is_meta_line(x):
-            score = len(_meta_fields(x)) + (2 if re.search(r"发布(日期|时间)|Release", x) else 0)
+        if isinstance(x, str) and is_meta_line(x):
+            score = len(meta_fields(x)) + (2 if re.search(r"发布(日期|时间)|Release", x) else 0)
             if score > best_score:
                 best, best_score = i, score
     return best
@@ -404,23 +389,23 @@ def _meta_line_index(items: list[Item]) -> int | None:
 
 def _find_title(
     items: list[Item], meta_index: int | None, hint: str | None
-) -> tuple[str | None, int]:
-    """The title and the index where the article body starts."""
+) -> tuple[str | None, int, int | None]:
+    """The title, the index where the article body starts, and the title's own index."""
     if meta_index is not None:
         for j in range(meta_index - 1, -1, -1):
             line = items[j]
-            if isinstance(line, str) and not _is_chrome(line) and not _LABEL_LINE.match(line):
-                return (hint if hint and _same_title(hint, line) else line), meta_index + 1
-        return hint, meta_index + 1
+            if isinstance(line, str) and not chrome_reason(line) and not _LABEL_LINE.match(line):
+                return (hint if hint and _same_title(hint, line) else line), meta_index + 1, j
+        return hint, meta_index + 1, None
     if hint:
         for j, line in enumerate(items):
             if isinstance(line, str) and _same_title(line, hint):
-                return line, j + 1
-        return hint, 0
+                return line, j + 1, j
+        return hint, 0, None
     for j, line in enumerate(items):
-        if isinstance(line, str) and not _is_chrome(line) and _looks_like_title(line):
-            return line, j + 1
-    return None, 0
+        if isinstance(line, str) and not chrome_reason(line) and _looks_like_title(line):
+            return line, j + 1, j
+    return None, 0, None
 
 
 def _looks_like_title(line: str) -> bool:

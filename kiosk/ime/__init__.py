@@ -1,7 +1,7 @@
 """拼音 input for the on-screen keyboard: a lexicon built from jieba's dictionary,
 pypinyin and the loaded reports, and candidates for what a visitor types.
 
-No web framework here: :mod:`kiosk.ime_views` serves it at ``/api/ime``.
+No web framework here: :mod:`kiosk.web.views.ime` serves it at ``/api/ime``.
 """
 
 from kiosk.ime.engine import Candidate, Result, candidates

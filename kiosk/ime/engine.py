@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.ime.lexicon import Lexicon, key_of
-from kiosk.ime.syllables import Piece, Segmentation, clean_input
+from kiosk.ime.syllables import (
+    COST_INITIAL,
+    COST_PARTIAL,
+    COST_PARTIAL_END,
+    COST_SYLLABLE,
+    Piece,
+    Segmentation,
+    clean_input,
+)
 
 #: Score taken off per unit of cut cost, and per syllable matched only by a fuzzy pair.
 CUT_WEIGHT = 2.0
@@ -135,8 +143,6 @@ def _sentence(
 
 
 def _cut_cost(seg: Segmentation, k: int) -> float:
-    from kiosk.ime.syllables import COST_INITIAL, COST_PARTIAL, COST_PARTIAL_END, COST_SYLLABLE
-
     total = 0.0
     for p in seg.pieces[:k]:
         if p.whole:

@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from kiosk.ime.syllables import Syllables
+from kiosk.search._text import _load_jieba
 
 #: Bump when the file layout or the scoring changes: old cache files are ignored.
 VERSION = 2
@@ -178,8 +179,6 @@ def base_signature() -> str:
 
 def _jieba() -> ModuleType:
     """jieba, loaded once and quietly by the search package."""
-    from kiosk.search._text import _load_jieba
-
     return _load_jieba()
 
 

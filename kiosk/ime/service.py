@@ -16,6 +16,7 @@ from pathlib import Path
 from kiosk.content.library import Library
 from kiosk.ime.engine import Result, candidates
 from kiosk.ime.lexicon import Lexicon, base_signature, build_base, build_reports
+from kiosk.search._lexicon import QUESTION_WORDS_ZH, SYNONYMS
 
 log = logging.getLogger("kiosk.ime")
 
@@ -52,8 +53,6 @@ def load_base(cache_dir: Path) -> Lexicon:
 def library_texts(library: Library) -> list[str]:
     """Every title and block of the loaded reports, in a stable order, after the
     words visitors ask with (question words and everyday synonyms of 智能问答)."""
-    from kiosk.search._lexicon import QUESTION_WORDS_ZH, SYNONYMS
-
     asking = sorted(QUESTION_WORDS_ZH | set(SYNONYMS) | {w for v in SYNONYMS.values() for w in v})
     texts: list[str] = ["\n".join(asking)]
     for slug in sorted(library.reports):
@@ -72,6 +71,7 @@ class ImeService:
         self._layers: tuple[Lexicon, ...] = ()
         self._library: Library | None = None
         self._lock = threading.Lock()
+        self._building = threading.Lock()
 
     @property
     def library(self) -> Library | None:
@@ -104,6 +104,19 @@ class ImeService:
             self._layers = (base, reports)
             self._library = library
             return True
+
+    def refresh(self, library: Library) -> None:
+        """Bring the lexicon in line with ``library`` unless a build is under way
+        (then return at once). A failure is logged: typing waits for the next try,
+        reading is unaffected."""
+        if not self._building.acquire(blocking=False):
+            return
+        try:
+            self.ensure(library)
+        except Exception:
+            log.exception("ime: building the lexicon failed")
+        finally:
+            self._building.release()
 
     def candidates(self, raw: str, limit: int = 60) -> Result | None:
         """None until the lexicon is loaded."""

@@ -5,7 +5,7 @@
 * :mod:`kiosk.search.ask` — :func:`ask`, the sentence that best answers a question;
 * :mod:`kiosk.search.results` — what those return (hits, answers), with ``to_json``;
 * :mod:`kiosk.search.suggest` — questions and topic chips for visitors who cannot type;
-* :mod:`kiosk.search.evaluate` / :mod:`kiosk.search.bench` — accuracy and speed.
+* :mod:`bench.evaluate` / :mod:`bench.search` (outside the package) — accuracy and speed.
 """
 
 from kiosk.search.ask import ask

@@ -11,7 +11,7 @@ the report, its year and language, to restrict a query to some reports) and
 
 Why jieba tokens and not the trigram tokenizer
 ----------------------------------------------
-Measured with :func:`kiosk.search.bench.compare_tokenizers` (SQLite 3.40.1,
+Measured with :func:`bench.search.compare_tokenizers` (SQLite 3.40.1,
 this 2-CPU machine, under varying load — ranges over three runs). Recall is
 for 12 one- and two-character queries (公开, 网, 热线, 收费, 诉讼, 费, 申请,
 问题, 电话, 信箱, 率, 条) against a plain substring scan; latency is fetching
@@ -45,7 +45,7 @@ index speed (:func:`substring_matches`). Its cost is a bigger file (≈ 90 MB fo
 The p95 column is ranking every match of a very common word (公开 is in 46,000
 of the 66,000 sentences); :mod:`kiosk.search.query` therefore lets BM25 rank at
 most :data:`COMMON_ROWS` rows, which brings search to p50/p95 ≈ 4–7 / 10–18 ms
-and ask to ≈ 5–15 / 13–46 ms on the 1,000 reports (``kiosk.search.bench``).
+and ask to ≈ 5–15 / 13–46 ms on the 1,000 reports (``bench.search``).
 
 Updates and readers
 -------------------
@@ -74,6 +74,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.caching import ByteCache
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.search._rows import (
@@ -116,7 +117,8 @@ class SearchIndex:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._cache: dict[str, Any] = {}
+        #: memo() values, each in a 1-tuple (a value may be None).
+        self._cache: ByteCache[tuple[Any]] = ByteCache(64 * 1024 * 1024, name="search")
         self._cache_version = -1
         self._memory: sqlite3.Connection | None = None
         self._writer_conn: sqlite3.Connection | None = None
@@ -328,13 +330,15 @@ class SearchIndex:
         computed while a sync committed is not kept: it may come from the older snapshot."""
         version = self.version
         if self._cache_version != version:
-            self._cache, self._cache_version = {}, version
-        cache = self._cache
-        if key in cache:
-            return cache[key]
+            self._cache.clear()
+            self._cache_version = version
+        found = self._cache.get(key)
+        if found is not None:
+            kept: T = found[0]
+            return kept
         value = compute()
         if self.version == version:
-            cache[key] = value
+            self._cache.put(key, (value,))
         return value
 
     def reports(self) -> dict[str, ReportInfo]:

@@ -7,8 +7,13 @@ key of (spoken text, voice, rate, engine version, normaliser version): WAV for
 the kiosk, MP3 (32 kbit/s mono, played everywhere including iOS Safari) for
 phones. Missing audio is synthesised on demand; a bounded number of requests
 may wait for the engine, the rest get :class:`~kiosk.speech.engine.SpeechBusy`.
-Only sentences of our own reports are ever synthesised: there is no way to ask
-this service for arbitrary text.
+Report sentences come from :meth:`SpeechService.utterances`; text from a host
+page (the toolbar's ``/api/speak``) from :meth:`SpeechService.adhoc`, which the
+caller has validated and limited in length.
+
+Planning a report (normalising every sentence) costs time on long reports, so
+:meth:`SpeechService.plan` runs it off the event loop; plans and durations are
+kept in bounded in-memory caches (:class:`kiosk.caching.ByteCache`).
 """
 
 from __future__ import annotations
@@ -22,13 +27,13 @@ import tempfile
 import threading
 import uuid
 import wave
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
 
+from kiosk.caching import ByteCache
 from kiosk.content.model import Report
 from kiosk.speech import normalize as normalize_module
 from kiosk.speech.engine import (
@@ -76,37 +81,49 @@ class SpeechService:
         self.cache_dir = cache_dir / "audio"
         self.degraded_reason = _probe(self.cache_dir)
         self._limiter = anyio.CapacityLimiter(max(1, max_waiting))
-        self._durations: dict[str, float] = {}
+        self._durations: ByteCache[float] = ByteCache(2 * 1024 * 1024, name="durations")
         #: Counts the sentences synthesised so far (answers that list durations use it).
         self.generation = 0
         self._fallback: Path | None = None
         self._runtime_degraded = self.degraded_reason is not None
         self._locks = [threading.Lock() for _ in range(64)]
-        self._plans: OrderedDict[tuple[int, str], tuple[Report, list[Utterance]]] = OrderedDict()
+        self._plans: ByteCache[list[Utterance]] = ByteCache(32 * 1024 * 1024, name="plans")
 
     # -- what to say -----------------------------------------------------------------
 
     def utterances(self, report: Report, speed: str = "normal") -> list[Utterance]:
         """The report's sentences in reading order, ready to synthesise (memoised)."""
-        cache_key = (id(report), speed)
-        hit = self._plans.get(cache_key)
-        if hit is not None and hit[0] is report:
-            self._plans.move_to_end(cache_key)
-            return hit[1]
+        found = self.planned(report, speed)
+        if found is not None:
+            return found
         voice, rate = voice_for(report.meta.language), SPEEDS[speed]
         plan = []
         for sentence in report.sentences:
             spoken = normalize(sentence.text, report.meta.language).strip()
             key = self._key(spoken, voice, rate)
             plan.append(Utterance(sentence.id, sentence.text, spoken, voice, rate, key))
-        self._plans[cache_key] = (report, plan)
-        while len(self._plans) > 256:
-            self._plans.popitem(last=False)
-        return plan
+        return self._plans.put((report.slug, speed), plan, tag=report)
+
+    def planned(self, report: Report, speed: str = "normal") -> list[Utterance] | None:
+        """The kept plan of this very report (not one with the same slug), or None."""
+        return self._plans.get((report.slug, speed), tag=report)
+
+    async def plan(self, report: Report, speed: str = "normal") -> list[Utterance]:
+        """:meth:`utterances`, computed off the event loop when not kept yet."""
+        found = self.planned(report, speed)
+        if found is not None:
+            return found
+        return await anyio.to_thread.run_sync(self.utterances, report, speed)
 
     def utterance(self, report: Report, sentence_id: str, speed: str) -> Utterance | None:
         return next(
             (u for u in self.utterances(report, speed) if u.sentence_id == sentence_id), None
+        )
+
+    async def find(self, report: Report, sentence_id: str, speed: str) -> Utterance | None:
+        """:meth:`utterance`, planning off the event loop."""
+        return next(
+            (u for u in await self.plan(report, speed) if u.sentence_id == sentence_id), None
         )
 
     def adhoc(self, text: str, language: str, speed: str = "normal") -> Utterance:
@@ -142,7 +159,7 @@ class SpeechService:
         except (OSError, EOFError, ValueError, wave.Error):
             return None
         if seconds is not None:
-            self._durations[utt.key] = seconds
+            self._durations.put(utt.key, seconds, size=96)
         return seconds
 
     # -- making audio ------------------------------------------------------------------

@@ -31,7 +31,7 @@ from playwright.sync_api import Browser, Page
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
-from kiosk.widget_views import pinyin_items
+from kiosk.toolbar import pinyin_items
 from tests.browser.conftest import (
     PHONE,
     ROOT,
@@ -45,7 +45,7 @@ from tests.browser.conftest import (
 DESKTOP = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
 TB = "#kiosk-a11y-root"  # Playwright's CSS selectors pierce the open shadow root
-SCHEMES = {  # background, text, links: the kiosk's colours (assets/css/kiosk.css)
+SCHEMES = {  # background, text, links: the kiosk's colours (kiosk/assets/css/kiosk.css)
     "dark": ("rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"),
     "light": ("rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 204)"),
     "blue": ("rgb(0, 43, 128)", "rgb(255, 255, 0)", "rgb(255, 255, 255)"),
@@ -141,7 +141,7 @@ def portal() -> Iterator[_Portal]:
 
 
 def _start(tmp: Path, allowed: str) -> Server:
-    """A server whose app has the toolbar's routes (tests/browser/_toolbar_app.py)."""
+    """A kiosk server (its settings from the environment) whose API allows ``allowed``."""
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
     port = _free_port()
@@ -154,7 +154,7 @@ def _start(tmp: Path, allowed: str) -> Server:
         "KIOSK_WIDGET_ALLOWED_ORIGINS": allowed,
         "KIOSK_SPEAK_RATE_LIMIT": "600/60/60",
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "tests.browser._toolbar_app:create"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "kiosk.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(
         command, env=environ, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

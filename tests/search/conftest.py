@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.evaluate import eval_library
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import parse_report
-from kiosk.search.evaluate import eval_library
 from kiosk.search.index import SearchIndex
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.evaluate import QUESTIONS, Question, evaluate, load_questions
 from kiosk.content.library import Library
 from kiosk.search.ask import NOT_FOUND, ask
-from kiosk.search.evaluate import QUESTIONS, Question, evaluate, load_questions
 from kiosk.search.index import SearchIndex
 from tests.search.conftest import SEED, make_report
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kiosk.search.bench import compare_tokenizers, run, synthetic_library, synthetic_questions
+from bench.search import compare_tokenizers, run, synthetic_library, synthetic_questions
 
 
 def test_synthetic_library_varies_place_year_and_figures() -> None:

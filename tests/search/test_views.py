@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from kiosk.app import create_app
-from kiosk.settings import Settings
+from kiosk.config import Settings
+from kiosk.web.app import create_app
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_ask_json_and_refresh_on_a_new_library(
         "## 一、情况\n\n全年共开通便民热线12条。\n",
         encoding="utf-8",
     )
-    search_client.app.state.store.refresh()  # type: ignore[attr-defined]
+    search_client.app.state.services.store.refresh()  # type: ignore[attr-defined]
     data = search_client.get("/ask.json", params={"q": "石桥县开通了多少条便民热线?"}).json()
     assert data["found"] and data["answer"]["slug"] == "extra-2020"
     missing = search_client.get("/ask.json", params={"q": "图书馆几点开门?"}).json()

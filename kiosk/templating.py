@@ -1,0 +1,63 @@
+"""The Jinja environment of every page: templates, components, translations, assets.
+
+Templates load from ``kiosk/templates/`` and the components from
+``kiosk/widgets/`` (``{% from "player/player.html" import player %}``).
+Globals: ``asset(path)`` (the URL of a file under ``kiosk/assets/`` with a
+content hash, so it can be cached forever), ``asset_path(path)`` (without the
+hash) and ``closed_settings_panel(prefs, next_url)`` (the settings panel, the
+largest part of every page, rendered once per settings and page and kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from kiosk import i18n, prefs
+from kiosk.caching import ByteCache
+from kiosk.resources import ASSETS, TEMPLATES, WIDGETS
+
+
+@cache
+def _asset_version(path: str) -> str:
+    try:
+        return hashlib.sha256((ASSETS / path).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def asset_url(path: str) -> str:
+    """URL of a file under kiosk/assets/, with a content hash so it can be cached forever."""
+    return f"/assets/{path}?v={_asset_version(path)}"
+
+
+def make_environment(panels: ByteCache[Markup]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([TEMPLATES, WIDGETS]),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.jinja_gettext, i18n.jinja_ngettext, newstyle=True
+    )
+
+    def closed_settings_panel(p: prefs.Prefs, next_url: str) -> Markup:
+        """The settings panel is on every page and the same for the same settings
+        and page: render it once (it is the largest part of a page's template)."""
+
+        def render() -> Markup:
+            panel = env.get_template("_settings_panel.html")
+            return Markup(panel.render(prefs=p, lang=p.lang, next_url=next_url, open=False))
+
+        return panels.get_or_make((p, next_url), render)
+
+    env.globals["asset"] = asset_url
+    env.globals["asset_path"] = lambda path: f"/assets/{path}"
+    env.globals["closed_settings_panel"] = closed_settings_panel
+    return env
