@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     stop_server,
     wait_for,
 )
+from tests.browser.test_guide import Finger, said, wait_said
 from tests.browser.test_reader import CONTRAST_JS, TARGETS_JS, _page_with_scheme
 
 QUESTION = "主动公开了多少条"
@@ -194,6 +195,43 @@ def test_keypad_arrows_and_enter(browser: Browser, kiosk: Server) -> None:
     assert field(page) == chosen + "电话"
     page.keyboard.press("Escape")
     assert not page.locator(".kiosk-keyboard").is_visible()
+    page.context.close()
+
+
+def test_the_keys_with_the_guide_on(browser: Browser, kiosk: Server) -> None:
+    """语音导览 and the keyboard: G turns the guide on although the question box has
+    the focus on arrival; one touch of a key speaks its name, a second presses it."""
+    page = new_page(browser, KIOSK, has_touch=True)
+    page.goto(kiosk.url + "/ask")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.id") == "kiosk-q"
+    page.keyboard.press("g")
+    wait_said(page, "语音导览已打开")
+    composition = ".kiosk-js-composition"
+    assert field(page) == "" and page.inner_text(composition) == ""  # G was not typed
+    finger = Finger(page)
+    z = '.kiosk-keyboard__key[data-value="z"]'
+    finger.tap(z)
+    assert wait_said(page, "z，按钮").startswith("z，按钮。")
+    assert page.inner_text(composition) == ""  # one touch speaks, types nothing
+    finger.tap(z)
+    wait_for(page, "document.querySelector('.kiosk-js-composition').textContent === 'z'")
+    for letters in "dgk":
+        key = f'.kiosk-keyboard__key[data-value="{letters}"]'
+        finger.tap(key)
+        wait_said(page, f"{letters}，按钮")
+        finger.tap(key)
+    wait_for(page, READY)
+    assert page.inner_text(composition) == "zdgk"
+    finger.tap(CANDIDATE)
+    word = page.inner_text(CANDIDATE)
+    assert wait_said(page, word).startswith(f"{word}，按钮。")
+    finger.tap(CANDIDATE)
+    wait_for(page, f"document.getElementById('kiosk-q').value === {word!r}")
+    finger.tap('.kiosk-keyboard__key[data-action="delete"]')
+    assert wait_said(page, "删除").startswith("删除，按钮。")
+    assert "g" not in field(page) and len(said(page)) >= 6
+    assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
 
 

@@ -283,7 +283,8 @@
     $input.addEventListener("focus", open);
     $input.addEventListener("click", open);
     $input.addEventListener("keydown", function (e) {
-      if ($root.hidden || e.altKey || e.ctrlKey || e.metaKey) return;
+      // A key the page already used (语音导览's keys) is not typed.
+      if ($root.hidden || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       var key = e.key;
       if (/^Arrow/.test(key)) { e.preventDefault(); move(key); return; }
       if (key === "Enter" && $current) { e.preventDefault(); press($current); return; }
