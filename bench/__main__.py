@@ -278,6 +278,12 @@ def asr_section(tmp: Path) -> None:
     asr.run(tmp, row)
 
 
+def hostile_section(tmp: Path) -> None:
+    from bench import hostile
+
+    hostile.run(tmp, row)
+
+
 def hostile_import_section(tmp: Path) -> None:
     from bench import hostile_import
 
@@ -297,6 +303,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     export_section,
     ime_section,
     asr_section,
+    hostile_section,
     hostile_import_section,
     guide_section,
 ]

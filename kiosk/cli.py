@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import SETTINGS, Settings, SettingsError
 from kiosk.progress import Progress
@@ -36,8 +37,34 @@ def _serve(args: argparse.Namespace) -> int:
         + (f" ({store.library.rejected} rejected, see the log)" if store.library.rejected else ""),
         flush=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    uvicorn.run(app, **uvicorn_options(settings))
     return 0
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run``/``uvicorn.Config`` from the settings.
+
+    Proxy headers are believed only from ``trusted_proxies`` (uvicorn's own
+    default trusts 127.0.0.1, which lets anyone behind a same-host TCP proxy
+    rotate X-Forwarded-For past every rate limit). Slow clients are bounded:
+    headers within ``request_timeout`` (kiosk.web.serving), idle keep-alive
+    connections closed after 5 s, at most ``max_connections`` at once, and an
+    unfinished request head no larger than 64 KB.
+    """
+    from kiosk.web.serving import guarded_h11
+
+    proxies = [p for p in re.split(r"[\s,]+", settings.trusted_proxies) if p]
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+        "http": guarded_h11(settings.request_timeout),
+        "timeout_keep_alive": 5,
+        "limit_concurrency": settings.max_connections or None,
+        "h11_max_incomplete_event_size": 64 * 1024,
+    }
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -110,6 +110,22 @@ class Settings:
         "600/60/120",
         "Per-client limit on 语音导览 prompts that are not pre-built (titles, paragraphs, answers): N/SECONDS/BURST, or off. Pre-built prompts are never limited.",
     )
+    allowed_hosts: str = setting(
+        "",
+        "Host names this server answers to, comma-separated (*.example.gov.cn allowed); other Host headers get 400. Empty: the host of public_base_url plus 127.0.0.1/localhost, or any host when public_base_url is unset.",
+    )
+    trusted_proxies: str = setting(
+        "",
+        "Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed, comma-separated (e.g. 127.0.0.1 behind a same-host nginx). Empty: none, clients are who they connect from.",
+    )
+    request_timeout: float = setting(
+        10.0,
+        "Seconds a client may take to send a request's headers or body; slower ones are cut off (408 for a body).",
+    )
+    max_connections: int = setting(
+        500,
+        "Connections served at once by `kiosk serve`; beyond that new requests get 503 (keeps slow clients from exhausting file handles).",
+    )
     ime_fuzzy: str = setting(
         "z-zh,c-ch,s-sh,n-l,f-h,an-ang,en-eng,in-ing",
         "模糊音 of the on-screen keyboard's 拼音 input: the pairs typed as the same, comma-separated (z-zh, c-ch, s-sh, n-l, f-h, an-ang, en-eng, in-ing), or off.",

@@ -19,6 +19,7 @@ starts again full).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import threading
@@ -82,7 +83,10 @@ class RateLimiter:
         )
 
     def check(self, key: str) -> float | None:
-        """Take one token for ``key``: None when allowed, else the seconds to wait."""
+        """Take one token for ``key``: None when allowed, else the seconds to wait.
+
+        Key clients with :func:`client_key` (an IPv6 address counts for its /64).
+        """
         now = self._clock()
         with self._lock:
             tokens, at = self._buckets.pop(key, (float(self.burst), now))
@@ -109,6 +113,24 @@ class RateLimiter:
     def tracked(self) -> int:
         """How many keys have a bucket now."""
         return len(self._buckets)
+
+
+def client_key(address: str) -> str:
+    """The rate-limit key of a client address: an IPv6 address stands for its /64.
+
+    One IPv6 subscriber usually holds a whole /64 (2**64 addresses), so keying on
+    single addresses would let one client rotate past every limit. IPv4 (and
+    IPv4-mapped IPv6) addresses and anything that is not an address are kept.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def retry_after(seconds: float) -> str:

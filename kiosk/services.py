@@ -116,6 +116,8 @@ class Services:
     caches: Caches
     templates: Jinja2Templates
     bundles: dict[str, bundle.Bundle]
+    #: What background jobs tell /-/health ("prebuild": why it stopped).
+    background: dict[str, str] = field(default_factory=dict)
     #: The library the caches were made from (compared by identity).
     _seen: list[Library] = field(default_factory=list, repr=False)
 
@@ -146,7 +148,7 @@ class Services:
             if self.settings.reload_interval > 0:
                 tg.start_soon(_watch_content, self.store, self.settings.reload_interval)
             if self.settings.speech_prebuild:
-                tg.start_soon(_prebuild_audio, self.store, self.speech)
+                tg.start_soon(_prebuild_audio, self.store, self.speech, self.background)
                 if self.settings.kiosk_mode:  # 语音导览's fixed prompts
                     tg.start_soon(guide.prebuild_prompts, self.speech)
             tg.start_soon(_build_index, self.store, self.search)
@@ -189,7 +191,9 @@ def build_services(
     )
 
 
-async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
+async def _prebuild_audio(
+    store: ContentStore, speech: SpeechService, status: dict[str, str] | None = None
+) -> None:
     """Synthesise every report's audio in the background; serving never waits for it."""
     if not speech.available():
         log.warning("speech: engine unavailable; reports are served as text only")
@@ -203,6 +207,8 @@ async def _prebuild_audio(store: ContentStore, speech: SpeechService) -> None:
                     made += 1
                 except SpeechError as exc:
                     log.warning("speech: prebuild stopped: %s", exc)
+                    if status is not None:  # health says so
+                        status["prebuild"] = "an error stopped it, see the log"
                     return
     log.info("speech: prebuilt %d sentences", made)
 

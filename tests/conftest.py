@@ -34,6 +34,7 @@ def settings(content_dir: Path, tmp_path: Path) -> Settings:
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
+            "allowed_hosts": "testserver",  # the host TestClient sends
         },
     )
 

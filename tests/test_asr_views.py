@@ -50,3 +50,13 @@ def test_the_ask_page_has_the_button_hidden_until_checked(client: TestClient) ->
     assert 'data-module="kiosk-voice" hidden' in text
     assert "说出问题" in text
     assert 'data-module="kiosk-voice"' not in client.get("/search").text
+
+
+def test_another_site_cannot_send_recordings(client: TestClient) -> None:
+    """/api/ is open to other sites for the toolbar, but not 说出问题: a cross-site POST
+    is refused before any audio is read (CSRF, as for our own pages' forms)."""
+    refused = client.post("/api/asr", content=b"RIFF", headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    assert refused.json()["status"] == 403
+    ours = client.post("/api/asr", content=b"", headers={"Sec-Fetch-Site": "same-origin"})
+    assert ours.json()["heard"] is False

@@ -152,6 +152,7 @@ def test_pages_and_audio_are_what_the_server_serves(
             "content_dir": str(content),
             "cache_dir": str(audio_cache(tmp_path_factory)),
             "public_base_url": BASE,
+            "allowed_hosts": "testserver",  # TestClient's Host, besides BASE's
             "reload_interval": 0,
             "speech_prebuild": False,
             "rate_limit": "off",

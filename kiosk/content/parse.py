@@ -45,6 +45,31 @@ class ContentError(Exception):
         return f"line {self.line}: {self.reason}"
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a message never holds a whole value."""
+    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
+    return text if len(text) <= limit + 2 else text[:limit] + "…"
+
+
+def _reject_aliases(front: str) -> None:
+    """Refuse YAML anchors and aliases before anything is built from them.
+
+    Nested aliases expand exponentially (500 bytes made a 312 MB value), and
+    front matter has no use for them. The event stream is read without
+    composing any node, so the check is linear in the size of the text.
+    """
+    try:
+        for event in yaml.parse(front, Loader=_YAML_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise ContentError(
+                    mark.line + 2 if mark is not None else 2,
+                    "front matter must not use YAML anchors or aliases ('&name', '*name')",
+                )
+    except yaml.YAMLError:
+        return  # broken YAML: loading it reports where, with the precise parser
+
+
 def is_slug(text: str) -> bool:
     return bool(_SLUG.fullmatch(text))
 
@@ -61,6 +86,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
         raise ContentError(len(lines), "front matter is not closed by a '---' line")
     front = "\n".join(lines[1:i])
     try:
+        _reject_aliases(front)
         try:
             data = yaml.load(front, Loader=_YAML_LOADER)
         except yaml.YAMLError:
@@ -79,7 +105,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
 
 def parse_meta(data: dict[str, Any], body: str) -> tuple[Meta, list[str]]:
     """Validate front matter; return the metadata and warnings (unknown keys)."""
-    warnings = [f"unknown front matter key {k!r}" for k in data if k not in FIELDS]
+    warnings = [f"unknown front matter key {_shown(k)}" for k in data if k not in FIELDS]
 
     def text(key: str) -> str | None:
         value = data.get(key)
@@ -88,7 +114,7 @@ def parse_meta(data: dict[str, Any], body: str) -> tuple[Meta, list[str]]:
         if isinstance(value, (dt.date, int, float)):
             return str(value)
         if not isinstance(value, str):
-            raise ContentError(_key_line(key), f"{key!r} must be text")
+            raise ContentError(_key_line(key), f"{_shown(key)} must be text")
         return value.strip() or None
 
     title = text("title")
@@ -99,10 +125,14 @@ def parse_meta(data: dict[str, Any], body: str) -> tuple[Meta, list[str]]:
         try:
             date = dt.date.fromisoformat(date[:10]).isoformat() + date[10:]
         except ValueError:
-            raise ContentError(_key_line("date"), f"'date' is not YYYY-MM-DD: {date!r}") from None
+            raise ContentError(
+                _key_line("date"), f"'date' is not YYYY-MM-DD: {_shown(date)}"
+            ) from None
     language = text("language") or ("zh-CN" if _CJK.search(body) or not body else "en")
     if not _LANGUAGE.match(language):
-        raise ContentError(_key_line("language"), f"'language' is not a language tag: {language!r}")
+        raise ContentError(
+            _key_line("language"), f"'language' is not a language tag: {_shown(language)}"
+        )
     year_value = data.get("year")
     if year_value in (None, ""):
         found = _YEAR.search(title)
@@ -110,11 +140,13 @@ def parse_meta(data: dict[str, Any], body: str) -> tuple[Meta, list[str]]:
     elif isinstance(year_value, int) and 1900 <= year_value <= 2200:
         year = year_value
     else:
-        raise ContentError(_key_line("year"), f"'year' must be a year such as 2013: {year_value!r}")
+        raise ContentError(
+            _key_line("year"), f"'year' must be a year such as 2013: {_shown(year_value)}"
+        )
     origin_url = text("origin_url")
     if origin_url is not None and not _URL.fullmatch(origin_url):
         raise ContentError(
-            _key_line("origin_url"), f"'origin_url' is not an http(s) URL: {origin_url!r}"
+            _key_line("origin_url"), f"'origin_url' is not an http(s) URL: {_shown(origin_url)}"
         )
     meta = Meta(
         title=title,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 
 _CLOSERS = "”’」』）)】〕》\"'"
+# Possessive quantifiers (*+, ++) never give back what they took: each rule
+# scans a run once, so splitting stays linear in the length of the text.
 _ZH_SENTENCE = re.compile(
-    rf"[^。！？；!?;]*[。！？；!?;]+[{re.escape(_CLOSERS)}]*\s*|[^。！？；!?;]+$"
+    rf"[^。！？；!?;]*+[。！？；!?;]++[{re.escape(_CLOSERS)}]*+\s*+|[^。！？；!?;]++$"
 )
-_EN_END = re.compile(rf"[.!?]+[{re.escape(_CLOSERS)}]*\s+")
+_EN_END = re.compile(rf"(?<![.!?])[.!?]++[{re.escape(_CLOSERS)}]*+\s++")
 # Full stops that do not end an English sentence: "No. 3", "e.g. x", "1.5".
 _EN_NO_BREAK = re.compile(
     r"(?:\b(?:No|Nos|Art|Mr|Mrs|Dr|e\.g|i\.e|etc|vs|St|Fig)\.|^\s*[IVX]{1,5}\.|\b[A-Z]\.)$"
@@ -39,26 +41,29 @@ def _split_english(text: str) -> list[str]:
         pieces.append(text[start : m.end()])
         start = m.end()
     pieces.append(text[start:])
-    parts: list[str] = []
+    # Only the piece that ends a part decides whether the next piece joins it,
+    # so each piece is searched once, however many pieces a part gathers.
+    parts: list[list[str]] = []
     for piece in filter(None, pieces):
-        if parts and _EN_NO_BREAK.search(parts[-1].rstrip()):
-            parts[-1] += piece
+        if parts and _EN_NO_BREAK.search(parts[-1][-1].rstrip()):
+            parts[-1].append(piece)
         else:
-            parts.append(piece)
-    return parts
+            parts.append([piece])
+    return ["".join(part) for part in parts]
 
 
 def _merge_blank(parts: list[str]) -> list[str]:
     """Attach pieces holding no speakable character to their neighbour."""
-    out: list[str] = []
+    out: list[list[str]] = []  # joined at the end: growing a string is quadratic
+    speakable: list[bool] = []
     for part in parts:
-        if out and not _speakable(part):
-            out[-1] += part
-        elif out and not _speakable(out[-1]):
-            out[-1] += part
+        if out and not (_speakable(part) and speakable[-1]):
+            out[-1].append(part)
+            speakable[-1] = speakable[-1] or _speakable(part)
         else:
-            out.append(part)
-    return out
+            out.append([part])
+            speakable.append(_speakable(part))
+    return ["".join(pieces) for pieces in out]
 
 
 def _speakable(s: str) -> bool:

@@ -101,6 +101,8 @@ from kiosk.search._rows import (
 from kiosk.search._text import cjk_chars, cjk_phrase, normalize
 
 log = logging.getLogger("kiosk.search")
+#: After a failed update (disk full), the same library is not tried again sooner.
+SYNC_RETRY_SECONDS = 60.0
 T = TypeVar("T")
 
 
@@ -122,6 +124,7 @@ class SearchIndex:
         self._cache_version = -1
         self._memory: sqlite3.Connection | None = None
         self._writer_conn: sqlite3.Connection | None = None
+        self._failed: tuple[Library, float] | None = None  # library, retry time
         if cache_dir is None:
             self._use_memory("no cache folder is configured")
             return
@@ -135,7 +138,8 @@ class SearchIndex:
                 conn.execute("PRAGMA journal_mode=WAL").fetchone()
         except (OSError, sqlite3.Error) as exc:
             self.path = None
-            self._use_memory(f"cannot write the search index in {path.parent}: {exc}")
+            log.warning("search: cannot write the search index in %s: %s", path.parent, exc)
+            self._use_memory("the cache folder cannot be written")
 
     # --- connections --------------------------------------------------------
 
@@ -221,12 +225,41 @@ class SearchIndex:
         if not self._write_lock.acquire(blocking=self.library is None):
             return False
         try:
-            if library is self.library:
+            if library is self.library or self._retry_later(library):
                 return False
-            self._sync_locked(library)
+            try:
+                self._sync_locked(library)
+            except sqlite3.Error as exc:  # disk full, file gone read-only...
+                self._sync_failed(library, exc)
+            else:
+                self._failed = None
+                if self._memory is None:
+                    self.degraded_reason = None
             return True
         finally:
             self._write_lock.release()
+
+    def _retry_later(self, library: Library) -> bool:
+        """True while the last failed sync of this very library is recent."""
+        failed = self._failed
+        return failed is not None and failed[0] is library and time.monotonic() < failed[1]
+
+    def _sync_failed(self, library: Library, exc: sqlite3.Error) -> None:
+        """Keep answering: from the index as it is, or from memory when it has nothing.
+
+        Search and 智能问答 must not turn into 500s when the disk fills up; the
+        reason goes to health (without paths) and the details to the log.
+        """
+        log.warning("search: could not update the index: %s", exc)
+        self._failed = (library, time.monotonic() + SYNC_RETRY_SECONDS)
+        if self._memory is None and self.library is None:
+            self._use_memory("the search index file cannot be written")
+            self._sync_locked(library)
+            return
+        self.degraded_reason = (
+            "the search index cannot be updated (disk full or not writable); "
+            "answering from the index as it was"
+        )
 
     def sync(self, library: Library, *, force: bool = False) -> SyncStats:
         """Bring the index in line with ``library``; ``force`` re-indexes every report."""
@@ -253,7 +286,8 @@ class SearchIndex:
                     )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    conn.execute("ROLLBACK")
                 raise
         stats = SyncStats(
             added=tuple(s for s in changed if s not in known),

@@ -1,5 +1,6 @@
 """The Starlette application: :func:`create_app` builds the services, mounts the
-route table and adds the middleware (security headers and body limit, gzip)."""
+route table and adds the middleware (allowed hosts; security headers, CSRF and
+body limits; gzip)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from kiosk import origins
 from kiosk.config import Settings
 from kiosk.services import Services, build_services
 from kiosk.web.compression import GzipMiddleware
@@ -34,12 +37,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await services.close()
 
+    settings = services.settings
     app = Starlette(
         routes=routes(),
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
         middleware=[
-            Middleware(SecurityMiddleware, max_body=services.settings.max_body_bytes),
+            Middleware(TrustedHostMiddleware, allowed_hosts=origins.allowed_hosts(settings)),
+            Middleware(
+                SecurityMiddleware,
+                max_body=settings.max_body_bytes,
+                settings=settings,
+                body_timeout=settings.request_timeout,
+            ),
             Middleware(GzipMiddleware, minimum_size=500),
         ],
     )

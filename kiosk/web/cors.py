@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kiosk.origins import origin_of, own_origins
 from kiosk.web import deps
 
 FOREIGN = (
@@ -23,29 +23,13 @@ FOREIGN = (
 )
 
 
-def origin_of(url: str) -> str | None:
-    """``scheme://host[:port]`` of an http(s) URL, normalised as browsers send ``Origin``."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme, host = parts.scheme.lower(), parts.hostname
-    if scheme not in ("http", "https") or not host or parts.username or parts.password:
-        return None
-    if ":" in host:
-        host = f"[{host}]"
-    default = 80 if scheme == "http" else 443
-    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
-
-
 def allowed_origins(request: Request) -> frozenset[str]:
     """The ``widget_allowed_origins`` setting, our own origin and ``public_base_url``'s."""
     settings = deps.services(request).settings
     raw = settings.widget_allowed_origins
     found = {origin_of(item) for item in re.split(r"[\s,]+", raw) if item and item != "*"}
-    found.add(origin_of(str(request.base_url)))
-    found.add(origin_of(settings.public_base_url))
+    # Our own origin comes from the settings, never from the Host header alone.
+    found |= own_origins(settings, str(request.base_url))
     return frozenset(o for o in found if o)
 
 

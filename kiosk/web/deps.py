@@ -24,7 +24,7 @@ from kiosk import i18n, prefs
 from kiosk.content.library import Library
 from kiosk.content.model import Report
 from kiosk.content.parse import is_slug
-from kiosk.limits import retry_after
+from kiosk.limits import client_key, retry_after
 from kiosk.services import LimitKind, Services
 from kiosk.speech.engine import SpeechBusy, SpeechError
 
@@ -139,7 +139,10 @@ def json_error(status: int, message: str, headers: Mapping[str, str] | None = No
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """Who the client is for rate limits: its address, an IPv6 one as its /64
+    (:func:`kiosk.limits.client_key`). Behind ``trusted_proxies`` uvicorn has
+    already put the forwarded address here; otherwise headers are not believed."""
+    return client_key(request.client.host) if request.client else "-"
 
 
 def rate_limited(

@@ -82,3 +82,41 @@ def test_errors_name_the_line(text: str, line: int, reason: str) -> None:
 def test_unknown_keys_are_warnings() -> None:
     _, warnings = parse_report("t", "---\ntitle: x\ntitel: y\n---\nbody\n")
     assert warnings == ["unknown front matter key 'titel'"]
+
+
+# --- hostile front matter (issue 14, item 6) ------------------------------------
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "---\ntitle: Bomb\n" + "\n".join(lines) + f"\nyear: *a{levels - 1}\n---\nbody\n"
+
+
+def test_yaml_aliases_are_rejected_with_a_short_message() -> None:
+    text = _alias_bomb(6)  # 9**6 = 531,441 strings once expanded
+    assert len(text) < 700
+    with pytest.raises(ContentError) as caught:
+        parse_report("bomb", text)
+    assert "alias" in caught.value.reason
+    assert len(str(caught.value)) < 200
+    assert caught.value.line == 3  # the first anchor
+
+
+def test_a_single_anchor_is_rejected_too() -> None:
+    with pytest.raises(ContentError, match="anchor"):
+        parse_report("anchor", "---\ntitle: &t Report\n---\nbody\n")
+
+
+@pytest.mark.parametrize("key", ["date", "year", "language", "origin_url"])
+def test_problem_messages_never_hold_a_whole_value(key: str) -> None:
+    value = "x" * 100_000
+    with pytest.raises(ContentError) as caught:
+        parse_report("long", f"---\ntitle: Long\n{key}: {value}\n---\nbody\n")
+    assert len(caught.value.reason) < 200
+
+
+def test_an_unknown_key_is_shortened_in_the_warning() -> None:
+    _, warnings = parse_report("key", "---\ntitle: T\n" + "k" * 1000 + ": 1\n---\nbody\n")
+    assert len(warnings) == 1 and len(warnings[0]) < 200

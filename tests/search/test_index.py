@@ -234,3 +234,45 @@ def test_place_names_come_from_titles_and_publishers() -> None:
         "昆都仑区",
     )
     assert place_names("annual report 2021") == ()
+
+
+# --- disk full (issue 14, item 3) ------------------------------------------------
+
+
+def _fill_disk(idx: SearchIndex) -> None:
+    """Let the index file grow no further: SQLite then fails with SQLITE_FULL,
+    'database or disk is full', exactly as on a full disk."""
+    with idx._writer() as conn:  # noqa: SLF001 - the connection that writes
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_a_full_disk_before_the_first_sync_answers_from_memory(
+    tmp_path: Path, library: Library
+) -> None:
+    idx = SearchIndex(tmp_path / "cache")
+    try:
+        _fill_disk(idx)
+        assert idx.ensure(library)  # used to raise "database or disk is full"
+        assert search(idx, "热线")
+        assert idx.degraded_reason and "memory" in idx.degraded_reason
+        assert str(tmp_path) not in idx.degraded_reason  # paths only in the log
+    finally:
+        idx.close()
+
+
+def test_a_full_disk_later_keeps_answering_from_the_index_it_has(
+    tmp_path: Path, library: Library
+) -> None:
+    idx = SearchIndex(tmp_path / "cache")
+    try:
+        idx.sync(library)
+        _fill_disk(idx)
+        extra = make_report("disk-full-2022", "全年新增垃圾分类宣传栏一百处。" * 400)
+        grown = Library({**library.reports, extra.slug: extra})
+        assert idx.ensure(grown)
+        assert search(idx, "热线")  # the reports indexed before still answer
+        assert idx.degraded_reason and "cannot be updated" in idx.degraded_reason
+        assert not idx.ensure(grown)  # not retried on every request
+    finally:
+        idx.close()

@@ -243,3 +243,50 @@ def test_chinese_output_has_no_ascii_digits(text: str) -> None:
 @given(st.text().filter(lambda text: not _NUMBERISH.intersection(text)))
 def test_text_without_digits_or_symbols_is_unchanged(text: str) -> None:
     assert normalize(text) == text
+
+
+# --- numbers read like a person (issue 13, item 5) -----------------------------
+# Report-style sentences; each kind of number once failed (digits or symbols
+# left for eSpeak, or the wrong reading).
+PERSON_CASES = [
+    # fractions
+    ("全年计划已完成1/5。", "全年计划已完成五分之一。"),
+    ("约占受访群众的3/4以上。", "约占受访群众的四分之三以上。"),
+    # negative numbers
+    ("最低气温-2℃。", "最低气温负二摄氏度。"),
+    ("一般公共预算收入同比增长-2.5%。", "一般公共预算收入同比增长负百分之二点五。"),
+    ("利润(-3)万元", "利润(负三)万元"),
+    # currency
+    ("工本费￥13.5,由申请人承担。", "工本费十三点五元,由申请人承担。"),
+    ("项目总投资¥1,200万。", "项目总投资一千二百万元。"),
+    ("接受捐款$500。", "接受捐款五百美元。"),
+    ("折合HKD 2,000。", "折合两千港元。"),
+    ("下达资金2.5亿元,其中市级资金3000万元。", "下达资金二点五亿元,其中市级资金三千万元。"),
+    ("收取复印费￥0.5元/页。", "收取复印费零点五元/页。"),
+    # digits read one by one
+    ("请尾号1234的申请人到窗口领取。", "请尾号幺二三四的申请人到窗口领取。"),
+    ("核对身份证末四位0012。", "核对身份证末四位〇〇幺二。"),
+    ("手机后4位为5678的市民", "手机后四位为五六七八的市民"),
+    # arithmetic
+    ("验证码计算:1+2=3", "验证码计算:一加二等于三"),
+    ("5-3=2", "五减三等于二"),
+    ("6×7=42", "六乘七等于四十二"),
+    # ranges with units
+    ("室内温度保持在18℃~22℃之间。", "室内温度保持在十八摄氏度至二十二摄氏度之间。"),
+    ("1月-3月,共受理申请120件。", "一月至三月,共受理申请一百二十件。"),
+    ("预计增幅为10%-20%。", "预计增幅为百分之十至百分之二十。"),
+    ("每批抽检3个-5个样品。", "每批抽检三个至五个样品。"),
+    ("补贴标准为10万-20万元。", "补贴标准为十万至二十万元。"),
+    # lists and thousands separators
+    ("两次抽检数量分别为100,200件。", "两次抽检数量分别为一百,二百件。"),
+    ("共投入资金1,000万元。", "共投入资金一千万元。"),
+    ("涉及群众12,345人。", "涉及群众一万二千三百四十五人。"),
+    # the rules that were there stay
+    ("根据《通知》(内政办发〔2021〕30号)", "根据《通知》(内政办发二〇二一 三十号)"),
+    ("服务热线:0472-2345678", "服务热线:〇四七二 二三四五六七八"),
+]
+
+
+@pytest.mark.parametrize(("text", "spoken"), PERSON_CASES)
+def test_numbers_are_read_like_a_person(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

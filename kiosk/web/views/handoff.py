@@ -104,6 +104,8 @@ async def report_qr_svg(request: Request) -> Response:
     at = request.query_params.get("at") or None
     if at is not None and not handoff.position_exists(report, at):
         raise HTTPException(404)
+    if refused := deps.rate_limited(request):  # each code is drawn anew: limited like search
+        return refused
     found = handoff_qr(request, report, at, request.query_params.get("speak") == "1")
     if found is None:
         return PlainTextResponse(NO_BASE_URL, status_code=409)

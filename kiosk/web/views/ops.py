@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import yaml
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk import __version__, prefs
+from kiosk.health import Facts as HealthFacts
+from kiosk.health import assess, mp3_encoder_installed, public_problem
 from kiosk.i18n import gettext
 from kiosk.resources import WIDGETS
 from kiosk.web import deps
@@ -20,25 +23,50 @@ BUNDLE_MEDIA_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; 
 
 
 async def health(request: Request) -> Response:
+    """``/-/health``: 200 while serving (ok or degraded, with reasons), 503 when not."""
     services = deps.services(request)
     library, speech, settings = services.library(), services.speech, services.settings
-    warnings = [w for w in (speech.degraded_reason, services.search.degraded_reason) if w]
-    if not speech.available():
-        warnings.append("speech engine unavailable: reports are served as text only")
-    if settings.kiosk_mode and not settings.public_base_url:
-        warnings.append(
-            "public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)"
-        )
+    available = speech.available()
+    encoder = mp3_encoder_installed()
+    facts = HealthFacts(
+        content_dir=settings.content_path,
+        reports=len(library.reports),
+        rejected=library.rejected,
+        cache_dir=settings.cache_path,
+        speech_enabled=settings.speech_engine != "none",
+        speech_available=available,
+        speech_reason=speech.degraded_reason,
+        mp3_encoder=encoder,
+        prebuild_error=services.background.get("prebuild"),
+        search_reason=services.search.degraded_reason,
+        extra=(
+            ("public_base_url is not set: QR codes are hidden (phones cannot reach 127.0.0.1)",)
+            if settings.kiosk_mode and not settings.public_base_url
+            else ()
+        ),
+    )
+    found = await anyio.to_thread.run_sync(assess, facts)
+    problems = [
+        public_problem(p.path, p.line, p.reason, settings.content_path)
+        + ("" if p.severity == "error" else f" ({p.severity})")
+        for p in library.problems
+    ]
     return JSONResponse(
         {
-            "status": "degraded" if warnings else "ok",
+            "status": found.status,
             "version": __version__,
             "reports": len(library.reports),
             "rejected": library.rejected,
-            "problems": [str(p) for p in library.problems],
-            "speech": {"available": speech.available(), "engine": speech.version},
-            "warnings": warnings,
-        }
+            "problems": problems,
+            "speech": {
+                "available": available and encoder,
+                "engine": speech.version,
+                "mp3": encoder,
+            },
+            "warnings": list(found.reasons),
+        },
+        found.http_status,
+        headers={"Cache-Control": "no-store"},
     )
 
 

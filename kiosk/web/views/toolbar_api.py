@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from kiosk import qr, toolbar
+from kiosk.origins import origin_of, own_origins
 from kiosk.services import LimitKind
 from kiosk.speech.engine import SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS
@@ -169,7 +170,7 @@ async def qr_svg(request: Request) -> Response:
     url = request.query_params.get("url", "")
     if not url:
         return cors.api_error(request, 400, "url is missing")
-    origin = cors.origin_of(url) if len(url) <= 2048 else None
+    origin = origin_of(url) if len(url) <= 2048 else None
     if origin is None:
         return cors.api_error(request, 400, "url must be an http(s) address")
     if origin not in cors.allowed_origins(request):
@@ -208,7 +209,11 @@ async def demo(request: Request) -> Response:
         report = newest[0] if newest else None
     if report is None:
         raise HTTPException(404)
-    base = str(request.base_url).rstrip("/")
+    # The script URL names our origin from the settings; an untrusted Host gives a relative URL.
+    settings = deps.services(request).settings
+    request_origin = origin_of(str(request.base_url))
+    own = own_origins(settings, str(request.base_url))
+    base = origin_of(settings.public_base_url) or (request_origin if request_origin in own else "")
     return deps.render(
         request,
         "widget_demo.html",
