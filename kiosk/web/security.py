@@ -12,7 +12,8 @@
   goes away mid-body is logged in one line.
 * State-changing requests (POST...) to our own pages from another site are
   refused with 403: ``Sec-Fetch-Site``, else ``Origin`` (see kiosk.origins).
-  The toolbar's API (``/api/``) checks origins itself (CORS allowlist).
+  The toolbar's API (``/api/``) checks origins itself (CORS allowlist);
+  ``/api/asr`` (说出问题, our pages only) is checked like our pages.
 * When ``public_base_url`` is https: ``Strict-Transport-Security`` and every
   cookie ``Secure``.
 """
