@@ -260,6 +260,12 @@ def widget_section(tmp: Path) -> None:
     )
 
 
+def screen_share_section(tmp: Path) -> None:
+    from bench import screen_share
+
+    screen_share.run(tmp, row)
+
+
 def export_section(tmp: Path) -> None:
     from bench import export
 
@@ -300,6 +306,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     qr_section,
     search_section,
     widget_section,
+    screen_share_section,
     export_section,
     ime_section,
     asr_section,

@@ -5,7 +5,9 @@ Templates load from ``kiosk/templates/`` and the components from
 Globals: ``asset(path)`` (the URL of a file under ``kiosk/assets/`` with a
 content hash, so it can be cached forever), ``asset_path(path)`` (without the
 hash) and ``closed_settings_panel(prefs, next_url)`` (the settings panel, the
-largest part of every page, rendered once per settings and page and kept).
+largest part of every page, rendered once per settings and page and kept),
+``parent_url(path, query)`` (where 返回 goes, :mod:`kiosk.navigation`); filter
+``full_width`` (Chinese punctuation for display, :mod:`kiosk.content.display`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from kiosk import i18n, prefs
+from kiosk import i18n, navigation, prefs
 from kiosk.caching import ByteCache
+from kiosk.content import display
 from kiosk.resources import ASSETS, TEMPLATES, WIDGETS
 
 
@@ -60,4 +63,6 @@ def make_environment(panels: ByteCache[Markup]) -> jinja2.Environment:
     env.globals["asset"] = asset_url
     env.globals["asset_path"] = lambda path: f"/assets/{path}"
     env.globals["closed_settings_panel"] = closed_settings_panel
+    env.globals["parent_url"] = navigation.parent_url
+    env.filters["full_width"] = display.full_width
     return env

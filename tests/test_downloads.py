@@ -10,6 +10,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from kiosk.config import Settings
+from kiosk.content.display import full_width
 from kiosk.web.app import create_app
 
 SLUG = "kundulun-2013-report"
@@ -24,7 +25,8 @@ def test_saved_page_is_standalone(client: TestClient, tmp_path: Path) -> None:
     report = client.get(f"/reports/{SLUG}.json").json()
     for block in report["blocks"]:
         for sentence in block["sentences"]:
-            assert str(escape(sentence["text"])) in html
+            # Shown with full-width punctuation next to hanzi (display only).
+            assert str(escape(full_width(sentence["text"]))) in html
 
 
 def test_saved_audio_is_the_whole_report(client: TestClient, tmp_path: Path) -> None:

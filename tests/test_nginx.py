@@ -263,7 +263,9 @@ def _read_change_settings_listen_and_hand_off(browser: Browser, nginx: Nginx) ->
     page.click(".kiosk-js-player-main")
     assert seen[:3] == order[:3], seen
 
-    # The QR code, scanned off the screen, opens the report through nginx.
+    # The QR code, scanned off a desktop's screen (a phone has no 手机扫码), opens
+    # the report through nginx.
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click(".kiosk-js-qr-open")
     page.wait_for_timeout(300)
     png = screenshot(page, "nginx-export-qr")

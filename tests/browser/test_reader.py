@@ -122,7 +122,7 @@ def test_kiosk_type_and_layout(browser: Browser, kiosk_server: Server) -> None:
     body = page.evaluate(
         """() => { const p = document.querySelector('.kiosk-report__body p'); const s = getComputedStyle(p);
                    return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight), gap: parseFloat(s.marginBottom),
-                           align: s.textAlign, width: p.getBoundingClientRect().width}; }"""
+                           align: s.textAlign, width: p.getClientRects()[0].width}; }"""
     )
     assert body["size"] >= 28
     assert body["line"] / body["size"] >= 1.5

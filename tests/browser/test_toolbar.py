@@ -870,3 +870,29 @@ def test_panel_fits_and_targets_are_large(
     assert sizes and all(w >= 44 and h >= 44 for w, h in sizes), sizes
     screenshot(page, f"toolbar-{name}-panel")
     page.context.close()
+
+
+def test_on_a_phone_the_launcher_never_covers_the_title(browser: Browser, server: Server) -> None:
+    page = open_demo(browser, server, PHONE, has_touch=True, is_mobile=True)
+    title_y = page.evaluate("document.querySelector('h1').getBoundingClientRect().top + scrollY")
+    for y in range(0, int(title_y) + 1, 40):
+        page.evaluate(f"scrollTo(0, {y})")
+        overlap = page.evaluate(
+            f"""() => {{ const a = {SHADOW}.querySelector('.t__launcher').getBoundingClientRect();
+                        const b = document.querySelector('h1').getBoundingClientRect();
+                        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }}"""
+        )
+        assert not overlap, f"the launcher covers the title at scroll {y}"
+    page.context.close()
+
+
+@pytest.mark.parametrize("touch", [True, False])
+def test_pointer_tools_only_where_there_is_a_pointer(
+    browser: Browser, server: Server, touch: bool
+) -> None:
+    viewport = PHONE if touch else DESKTOP
+    page = open_demo(browser, server, viewport, has_touch=touch, is_mobile=touch)
+    open_panel(page)
+    count = page.locator(f"{TB} [data-act=cursor], {TB} [data-act=crosshair]").count()
+    assert count == (0 if touch else 2)  # 大鼠标 and 十字光标 need a mouse
+    page.context.close()

@@ -52,11 +52,38 @@
     if ($t.closest && $t.closest("input, textarea, select")) return;
     if (e.key === "?" && location.pathname !== "/help") { location.href = "/help"; }
     if (e.key === "Escape" && Kiosk.isKiosk && !document.querySelector("dialog[open]")) {
-      // Up one level, never history.back(): the history may hold the last visitor's pages.
-      var path = location.pathname;
-      var up = path.indexOf("/reports/") === 0 ? "/library" : (path === "/library" ? "/" : (path === "/" ? null : "/library"));
+      // Up one level, as 返回 does; never history.back(): the history may hold the last visitor's pages.
+      var $back = document.querySelector(".kiosk-js-back");
+      var up = $back && $back.getAttribute("href");
       if (up) location.href = up;
     }
+  });
+  /**
+   * Make a panel modal: everything else in the body is inert (focus and touch
+   * stay in the panel), except the idle dialog, which must still be able to ask.
+   * @param {HTMLElement} $panel
+   * @param {boolean} open
+   */
+  Kiosk.modal = function ($panel, open) {
+    Array.prototype.forEach.call(document.body.children, function ($el) {
+      if ($el === $panel || $el.contains($panel) || $el.localName === "dialog" || $el.localName === "script") return;
+      if (open) $el.setAttribute("inert", ""); else $el.removeAttribute("inert");
+    });
+    modalPanel = open ? $panel : (modalPanel === $panel ? null : modalPanel);
+  };
+  /** @type {HTMLElement|null} */
+  var modalPanel = null;
+  // Tab past the last control of an open panel comes back to its first (and Shift+Tab the other way).
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab" || !modalPanel || !modalPanel.isConnected) return;
+    var $all = Array.prototype.filter.call(
+      modalPanel.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function ($el) { return $el.getClientRects().length > 0; });
+    if (!$all.length) return;
+    var first = $all[0], last = $all[$all.length - 1], active = document.activeElement;
+    var inside = modalPanel.contains(active);
+    if (e.shiftKey && (active === first || active === modalPanel || !inside)) { last.focus(); e.preventDefault(); }
+    else if (!e.shiftKey && (active === last || !inside)) { first.focus(); e.preventDefault(); }
   });
   // Fragments swapped in by htmx bring their own components.
   document.addEventListener("htmx:after:swap", function (e) {

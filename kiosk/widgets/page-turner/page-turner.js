@@ -121,10 +121,34 @@
       /** @type {HTMLElement} */ ($target).focus({ preventScroll: true });
       $pages.scrollLeft = page * step();
     });
+    /**
+     * The page holding the part of an element at `fraction` of its text (0 = its
+     * start): a sentence longer than a page turns within itself with the audio.
+     * @param {Element} $el @param {number} fraction @returns {number}
+     */
+    function pageAt($el, fraction) {
+      var rects = Array.prototype.filter.call($el.getClientRects(), function (r) { return r.width > 0; });
+      if (!rects.length) return pageOf($el);
+      var total = rects.reduce(function (sum, r) { return sum + r.width; }, 0);
+      var want = Math.max(0, Math.min(1, fraction || 0)) * total;
+      var box = $pages.getBoundingClientRect();
+      for (var i = 0; i < rects.length; i++) {
+        want -= rects[i].width;
+        if (want <= 0 || i === rects.length - 1) {
+          var centre = rects[i].left + rects[i].width / 2 - box.left + $pages.scrollLeft;
+          return Math.max(0, Math.floor(centre / step()));
+        }
+      }
+      return page;
+    }
+
     document.addEventListener("kiosk:goto", function (e) {
-      var id = /** @type {CustomEvent} */ (e).detail.id;
-      var $el = id && document.getElementById(id);
-      if ($el && $pages.contains($el)) show(pageOf($el));
+      var detail = /** @type {CustomEvent} */ (e).detail;
+      var $el = detail.id && document.getElementById(detail.id);
+      if ($el && $pages.contains($el)) {
+        var n = pageAt($el, detail.fraction || 0);
+        if (n !== page) show(n);
+      }
     });
     // Settings are about to change the layout: remember what the reader sees.
     document.addEventListener("kiosk:before-relayout", function () { $kept = anchor(); });

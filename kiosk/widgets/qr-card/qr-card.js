@@ -85,9 +85,19 @@
       at = detail.id;
       refresh(false);
     });
+    /** Whether the sentence the code carries is on the page shown. */
+    function atOnPage() {
+      var $at = at ? document.getElementById(at) : null;
+      var $pages = document.querySelector(".kiosk-js-pages");
+      if (!$at || !$pages) return false;
+      var box = $pages.getBoundingClientRect();
+      var r = $at.getBoundingClientRect();
+      return r.right > box.left + 1 && r.left < box.right - 1;
+    }
     document.addEventListener("kiosk:page", function () {
-      // Listening: the place is the sentence being read, not the top of the page.
-      if (document.documentElement.classList.contains("kiosk-speaking")) return;
+      // Listening, or a sentence tapped on this page: the place is that sentence,
+      // not the top of the page.
+      if (document.documentElement.classList.contains("kiosk-speaking") || atOnPage()) return;
       at = firstOnPage();
       refresh(false);
     });
@@ -111,9 +121,7 @@
     function toggle(open) {
       $panel.classList.toggle("kiosk-qr-panel--open", open);
       // Modal: keyboard focus stays in the panel while it is open.
-      document.querySelectorAll("body > :not(#" + $panel.id + ")").forEach(function ($el) {
-        if (open) $el.setAttribute("inert", ""); else $el.removeAttribute("inert");
-      });
+      Kiosk.modal($panel, open);
       $openers.forEach(function ($o) { $o.setAttribute("aria-expanded", String(open)); });
       if (open) $panel.focus();
       else if ($openers[0]) /** @type {HTMLElement} */ ($openers[0]).focus();

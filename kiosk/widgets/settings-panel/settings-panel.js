@@ -12,6 +12,7 @@
     var $panel = document.getElementById("kiosk-settings");
     if (!$panel) return;
     $panel.hidden = !open;
+    if ($panel.getAttribute("role") === "dialog") Kiosk.modal($panel, open);
     document.querySelectorAll(".kiosk-js-settings-open").forEach(function ($b) {
       $b.setAttribute("aria-expanded", String(open));
     });
@@ -19,6 +20,12 @@
   }
 
   Kiosk.modules["kiosk-settings"] = function ($root) {
+    // Over a page it is a modal dialog; on /settings and the patterns page it is the page.
+    if (!document.body.classList.contains("kiosk-page--settings") && !$root.closest(".kiosk-pattern")) {
+      $root.setAttribute("role", "dialog");
+      $root.setAttribute("aria-modal", "true");
+      if (!$root.hidden) Kiosk.modal($root, true);  // swapped in by htmx while open
+    }
     var $close = $root.querySelector(".kiosk-js-settings-close");
     if ($close) $close.addEventListener("click", function () {
       toggle(false);

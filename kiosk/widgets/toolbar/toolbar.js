@@ -122,6 +122,9 @@
   if (["left", "right", "top", "bottom"].indexOf(POSITION) < 0) POSITION = "right";
   var wanted = option("features", "").split(/[\s,]+/).filter(function (f) { return FEATURES.indexOf(f) >= 0; });
   var ENABLED = wanted.length ? wanted : FEATURES;
+  // A touch-only phone has no mouse pointer: 大鼠标 and 十字光标 would do nothing there.
+  var TOUCH_ONLY = !!(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
+  if (TOUCH_ONLY) ENABLED = ENABLED.filter(function (f) { return f !== "cursor" && f !== "crosshair"; });
   var SHORTCUTS = option("shortcuts", "on").toLowerCase() !== "off";
 
   /** @param {string} action @returns {boolean} */
