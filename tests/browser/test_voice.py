@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright
 
-from tests.asr.test_worker import silence
+from tests.unit.asr.test_worker import silence
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -7,7 +7,7 @@ from kiosk.content.library import load_library
 from kiosk.ime.service import ImeService, library_texts
 from kiosk.ime.syllables import parse_fuzzy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_not_ready_until_ensured(ime_cache: Path) -> None:

@@ -10,7 +10,7 @@ from kiosk.content.library import Library, load_library
 from kiosk.ime.lexicon import Lexicon, build_reports
 from kiosk.ime.service import library_texts, load_base
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")

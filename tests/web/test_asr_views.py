@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.asr.test_worker import compressed, silence, spoken
+from tests.unit.asr.test_worker import compressed, silence, spoken
 
 AGAIN = "没有听清，请再说一遍"
 
