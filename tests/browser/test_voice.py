@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright
 
-from tests.unit.asr.test_worker import silence
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -20,6 +19,7 @@ from tests.browser.conftest import (
     wait_for,
 )
 from tests.browser.test_reader import TARGETS_JS
+from tests.unit.asr.test_worker import silence
 
 
 def _wav16k(text: str, path: Path) -> Path:
