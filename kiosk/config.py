@@ -126,6 +126,14 @@ class Settings:
         500,
         "Connections served at once by `kiosk serve`; beyond that new requests get 503 (keeps slow clients from exhausting file handles).",
     )
+    ime_fuzzy: str = setting(
+        "z-zh,c-ch,s-sh,n-l,f-h,an-ang,en-eng,in-ing",
+        "模糊音 of the on-screen keyboard's 拼音 input: the pairs typed as the same, comma-separated (z-zh, c-ch, s-sh, n-l, f-h, an-ang, en-eng, in-ing), or off.",
+    )
+    asr_timeout: float = setting(
+        30.0,
+        "Seconds the speech recogniser (说出问题, Whisper base) may take for one question before it is restarted.",
+    )
     # New settings go here, at the end: `name: type = setting(default, "help")`,
     # then a row in README.md (scripts/settings_table.py prints it).
 

@@ -22,8 +22,10 @@ LAZY = {
     ("kiosk.cli", "kiosk.speech.service"),
     ("kiosk.cli", "kiosk.export"),
     ("kiosk.cli", "kiosk.guide"),  # kiosk build: 语音导览's fixed prompts
+    ("kiosk.cli", "kiosk.ime"),  # kiosk build: the 拼音 lexicon
     ("kiosk.cli", "time"),
     ("kiosk.toolbar", "pypinyin"),
+    ("kiosk.ime.lexicon", "pypinyin"),  # only to build a lexicon, not to load one
     # PDF and Word readers are loaded only when such a file is imported.
     ("kiosk.content.documents", "docx"),
     ("kiosk.content.documents", "pdfplumber"),
@@ -31,6 +33,7 @@ LAZY = {
     ("kiosk.search._text", "jieba"),
     ("kiosk.content.batch", "pypinyin"),
     ("kiosk.speech._worker", "pyttsx3"),  # in the worker process only
+    ("kiosk.asr.worker", "faster_whisper"),  # in the worker process only
 }
 
 

@@ -65,3 +65,16 @@ def test_every_setting_is_a_serve_flag() -> None:
     assert (args.kiosk_mode, args.port, args.idle_timeout) == ("1", "9001", "30")
     for s in SETTINGS:
         assert hasattr(args, s.name)
+
+
+def test_build_makes_the_pinyin_lexicon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import _build_ime
+    from kiosk.config import Settings
+    from kiosk.content.library import load_library
+    from tests.conftest import CONTENT
+
+    settings = Settings.from_env({}, cache_dir=str(tmp_path / "cache"))
+    _build_ime(settings, load_library(CONTENT, 5 << 20))
+    assert "拼音 lexicon ready" in capsys.readouterr().out
+    names = {p.name.split("-")[0] for p in (tmp_path / "cache" / "ime").glob("*.lexicon")}
+    assert names == {"base", "reports"}
