@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from pathlib import Path
+from collections.abc import Callable
 from urllib.error import HTTPError
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from kiosk.prefs import SCHEMES
-from tests.browser.conftest import (
-    KIOSK,
-    PHONE,
-    Server,
-    new_page,
-    run_axe,
-    screenshot,
-    start_server,
-    stop_server,
-    wait_for,
-)
+from tests.browser.conftest import KIOSK, PHONE, goto, new_page, run_axe, screenshot, wait_for
+from tests.browser.conftest import READY as PAGE_READY
 from tests.browser.test_guide import Finger, said, wait_said
 from tests.browser.test_reader import CONTRAST_JS, TARGETS_JS, _page_with_scheme
+from tests.servers import Server
 
 QUESTION = "主动公开了多少条"
 CANDIDATE = ".kiosk-keyboard__candidate"
@@ -62,8 +54,7 @@ def kiosk(kiosk_server: Server) -> Server:
 
 def open_ask(browser: Browser, server: Server) -> Page:
     page = new_page(browser, KIOSK)
-    page.goto(server.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, server.url + "/ask")
     return page
 
 
@@ -202,8 +193,7 @@ def test_the_keys_with_the_guide_on(browser: Browser, kiosk: Server) -> None:
     """语音导览 and the keyboard: G turns the guide on although the question box has
     the focus on arrival; one touch of a key speaks its name, a second presses it."""
     page = new_page(browser, KIOSK, has_touch=True)
-    page.goto(kiosk.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, kiosk.url + "/ask")
     assert page.evaluate("document.activeElement.id") == "kiosk-q"
     page.keyboard.press("g")
     wait_said(page, "语音导览已打开")
@@ -237,8 +227,7 @@ def test_the_keys_with_the_guide_on(browser: Browser, kiosk: Server) -> None:
 
 def test_search_opens_with_the_keyboard(browser: Browser, kiosk: Server) -> None:
     page = new_page(browser, KIOSK)
-    page.goto(kiosk.url + "/search")
-    page.wait_for_load_state("networkidle")
+    goto(page, kiosk.url + "/search")
     assert page.locator(".kiosk-keyboard").is_visible()
     assert page.inner_text('.kiosk-keyboard__key[data-action="enter"]') == "搜索"
     type_question(page, [("gongkai", "公开")])
@@ -263,8 +252,7 @@ def test_the_chips_stay_above_the_keyboard(browser: Browser, kiosk: Server) -> N
 
 def test_never_on_phones(browser: Browser, phone_server: Server) -> None:
     page = new_page(browser, PHONE)
-    page.goto(phone_server.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, phone_server.url + "/ask")
     assert page.locator(".kiosk-keyboard").count() == 0
     assert page.get_attribute("#kiosk-q", "inputmode") is None
     page.context.close()
@@ -273,8 +261,7 @@ def test_never_on_phones(browser: Browser, phone_server: Server) -> None:
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_keyboard_axe_contrast_and_targets(browser: Browser, kiosk: Server, scheme: str) -> None:
     page = _page_with_scheme(browser, kiosk, KIOSK, scheme)
-    page.goto(kiosk.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, kiosk.url + "/ask")
     tap_letters(page, "zhu")
     wait_for(page, READY)
     for layer in ("letters", "digits"):
@@ -309,32 +296,28 @@ def test_keyboard_axe_contrast_and_targets(browser: Browser, kiosk: Server, sche
     page.context.close()
 
 
-def test_learned_words_come_first_until_the_idle_reset(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="4", KIOSK_IDLE_COUNTDOWN="2"
-    )
-    try:
-        wait_for_ime(server)
-        page = open_ask(browser, server)
-        tap_letters(page, "zhu")
-        wait_for(page, READY)
-        default_first = page.inner_text(CANDIDATE)
-        other = page.locator(CANDIDATE).nth(3).inner_text()
-        assert other != default_first
-        choose(page, other)
-        tap_letters(page, "zhu")
-        wait_for(page, f"document.querySelector('{CANDIDATE}')?.textContent === '{other}'")
-        assert field(page) == other
-        # The idle reset: back to the start screen with nothing of this visitor kept.
-        page.wait_for_url(server.url + "/", timeout=15000)
-        page.wait_for_load_state("networkidle")
-        assert page.evaluate("sessionStorage.length") == 0
-        page.goto(server.url + "/ask")
-        page.wait_for_load_state("networkidle")
-        assert field(page) == "" and page.inner_text(".kiosk-js-composition") == ""
-        tap_letters(page, "zhu")
-        wait_for(page, READY)
-        assert page.inner_text(CANDIDATE) == default_first
-        page.context.close()
-    finally:
-        stop_server(server)
+def test_learned_words_come_first_until_the_idle_reset(
+    browser: Browser, serve: Callable[..., Server]
+) -> None:
+    server = serve(KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="4", KIOSK_IDLE_COUNTDOWN="2")
+    wait_for_ime(server)
+    page = open_ask(browser, server)
+    tap_letters(page, "zhu")
+    wait_for(page, READY)
+    default_first = page.inner_text(CANDIDATE)
+    other = page.locator(CANDIDATE).nth(3).inner_text()
+    assert other != default_first
+    choose(page, other)
+    tap_letters(page, "zhu")
+    wait_for(page, f"document.querySelector('{CANDIDATE}')?.textContent === '{other}'")
+    assert field(page) == other
+    # The idle reset: back to the start screen with nothing of this visitor kept.
+    page.wait_for_url(server.url + "/", timeout=15000)
+    wait_for(page, PAGE_READY)
+    assert page.evaluate("sessionStorage.length") == 0
+    goto(page, server.url + "/ask")
+    assert field(page) == "" and page.inner_text(".kiosk-js-composition") == ""
+    tap_letters(page, "zhu")
+    wait_for(page, READY)
+    assert page.inner_text(CANDIDATE) == default_first
+    page.context.close()

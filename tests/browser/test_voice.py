@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     CHROMIUM_ARGS,
     KIOSK,
     Server,
+    goto,
     run_axe,
     screenshot,
     wait_for,
@@ -74,8 +75,7 @@ def _record(page, seconds: int, sound: bool) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize("microphone", [FILES["question"]], indirect=True)
 def test_say_a_question(microphone: Browser, kiosk_server: Server) -> None:
     page = microphone.new_context(viewport=KIOSK, bypass_csp=True).new_page()
-    page.goto(kiosk_server.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, kiosk_server.url + "/ask")
     wait_for(page, "!document.querySelector('.kiosk-voice').hidden")
     assert page.inner_text(".kiosk-js-voice") == "说出问题"
     assert run_axe(page, ".kiosk-voice") == []
@@ -99,8 +99,7 @@ def test_nothing_heard_is_said_and_written(microphone: Browser, kiosk_server: Se
     page.on(
         "request", lambda r: spoken.append(r.post_data or "") if "/api/speak" in r.url else None
     )
-    page.goto(kiosk_server.url + "/ask")
-    page.wait_for_load_state("networkidle")
+    goto(page, kiosk_server.url + "/ask")
     wait_for(page, "!document.querySelector('.kiosk-voice').hidden")
     _record(page, 2, sound=False)
     wait_for(
