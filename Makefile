@@ -1,5 +1,6 @@
-# The command index. `make run` serves the kiosk, `make test` runs every test;
-# both set up everything they need first (virtualenv, Python and system packages).
+# The command index. `make run` serves the kiosk, `make test` runs every test,
+# `make check` the quick loop (lint, types, every test but the browser ones);
+# they set up everything they need first (virtualenv, Python and system packages).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench load messages system-run system-test models-run models-test clean
+.PHONY: run test check lint fmt bench load messages system-run system-test models-run models-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +42,22 @@ models-test: $(VENV)/.installed-test system-test
 run: $(VENV)/.installed system-run models-run
 	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
 
+# Two pytest-xdist workers, a test file each at a time (a file's server, export or
+# nginx is started once); the browser tests mostly wait on real time (speech, idle
+# timeouts), so two at once use the two cores.
 test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
+
+# The quick loop while working: no browser, no nginx, no wheel build
+# (pytest -m "not browser and not wheel"), on two workers (pytest-xdist): the
+# machines this runs on have two cores.
+check: $(VENV)/.installed-test system-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check kiosk tests
+	$(BIN)/mypy
+	$(BIN)/pytest -m "not browser and not wheel" -q -n 2
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

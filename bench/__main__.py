@@ -278,6 +278,18 @@ def export_section(tmp: Path) -> None:
     export.run(tmp, row)
 
 
+def ime_section(tmp: Path) -> None:
+    from bench import ime
+
+    ime.run(tmp, row)
+
+
+def asr_section(tmp: Path) -> None:
+    from bench import asr
+
+    asr.run(tmp, row)
+
+
 def hostile_section(tmp: Path) -> None:
     from bench import hostile
 
@@ -302,6 +314,8 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     widget_section,
     screen_share_section,
     export_section,
+    ime_section,
+    asr_section,
     hostile_section,
     hostile_import_section,
     guide_section,

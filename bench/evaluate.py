@@ -1,8 +1,8 @@
 """Accuracy of :func:`kiosk.search.ask.ask` on the evaluation set.
 
-``tests/search/eval_questions.yaml`` holds visitor questions and the sentences
+``tests/unit/search/eval_questions.yaml`` holds visitor questions and the sentences
 that answer them, over the bundled report and the fixture reports in
-``tests/search/fixtures/``. ``python -m bench.evaluate`` prints the
+``tests/unit/search/fixtures/``. ``python -m bench.evaluate`` prints the
 top-1 and top-3 accuracy and every miss.
 
 top-1: the answer is an expected sentence (or, for a question without an
@@ -25,8 +25,8 @@ from kiosk.search.index import SearchIndex
 from kiosk.search.results import Answer, Candidate
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "search" / "eval_questions.yaml"
-CONTENT_DIRS = (ROOT / "content", ROOT / "tests" / "search" / "fixtures")
+QUESTIONS = ROOT / "tests" / "unit" / "search" / "eval_questions.yaml"
+CONTENT_DIRS = (ROOT / "content", ROOT / "tests" / "unit" / "search" / "fixtures")
 MAX_BYTES = 5 * 1024 * 1024
 
 

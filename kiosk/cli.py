@@ -8,11 +8,14 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import models
 from kiosk.config import SETTINGS, Settings, SettingsError
 from kiosk.progress import Progress
+
+if TYPE_CHECKING:
+    from kiosk.content.library import Library
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -139,6 +142,17 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors or missing else 0
 
 
+def _build_ime(settings: Settings, library: Library) -> None:
+    """The 拼音 lexicon of the on-screen keyboard, into the cache folder."""
+    import time
+
+    from kiosk.ime import ImeService, parse_fuzzy
+
+    started = time.monotonic()
+    ImeService(settings.cache_path, parse_fuzzy(settings.ime_fuzzy)).ensure(library)
+    print(f"kiosk build: 拼音 lexicon ready in {time.monotonic() - started:.1f} s")
+
+
 def _build(args: argparse.Namespace) -> int:
     """Pre-generate every report's audio, with progress, ETA and a summary.
 
@@ -154,6 +168,7 @@ def _build(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(content_dir=args.content)
     library = load_library(settings.content_path, settings.max_content_bytes)
+    _build_ime(settings, library)
     speech = make_speech(settings)
     if not speech.available():
         print("kiosk build: the speech engine is unavailable (install espeak-ng)", file=sys.stderr)

@@ -9,7 +9,7 @@ A setting is read from the environment as ``KIOSK_<NAME>`` (upper case)
 (:meth:`Settings.from_env`) and can be overridden by a ``kiosk serve`` flag
 (``--name-with-dashes``, made from :data:`SETTINGS`). ``/-/settings.json``
 serves the values, ``scripts/settings_table.py`` prints README.md's table and
-``tests/test_docs.py`` fails when a setting is missing from it.
+``tests/unit/test_docs.py`` fails when a setting is missing from it.
 
 Values are coerced to the field's type (bool, int, float or str) whenever a
 Settings is made, so ``Settings(port="8080").port == 8080``; a value that does
@@ -133,6 +133,14 @@ class Settings:
     speech_adhoc_budget_mb: float = setting(
         200.0,
         "Megabytes of disk for the audio of text read aloud by the toolbar (/api/speak); the least recently used is removed first. Report audio is kept apart and never removed for it.",
+    )
+    ime_fuzzy: str = setting(
+        "z-zh,c-ch,s-sh,n-l,f-h,an-ang,en-eng,in-ing",
+        "模糊音 of the on-screen keyboard's 拼音 input: the pairs typed as the same, comma-separated (z-zh, c-ch, s-sh, n-l, f-h, an-ang, en-eng, in-ing), or off.",
+    )
+    asr_timeout: float = setting(
+        30.0,
+        "Seconds the speech recogniser (说出问题, Whisper base) may take for one question before it is restarted.",
     )
     # New settings go here, at the end: `name: type = setting(default, "help")`,
     # then a row in README.md (scripts/settings_table.py prints it).

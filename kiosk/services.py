@@ -1,11 +1,11 @@
 """Everything a request may use, built in one place: :func:`build_services`.
 
 :class:`Services` holds the settings, the content store, the speech service,
-the search index, the rate limiters, the caches, the templates and the
-CSS/JS bundles. The web app keeps one (``kiosk.web.deps.services(request)``
+the search index, the 拼音 input method, the speech recogniser (说出问题), the
+rate limiters, the caches, the templates and the CSS/JS bundles. The web app keeps one (``kiosk.web.deps.services(request)``
 returns it, typed); the CLI and the export build their own. Its background
-jobs (content reloads, audio prebuild, the first index) run in
-:meth:`Services.run`.
+jobs (content reloads, audio prebuild, the first index, the kiosk's 拼音
+lexicon) run in :meth:`Services.run`; :meth:`Services.close` ends them all.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from kiosk import bundle, guide, offline
+from kiosk.asr import AsrService
 from kiosk.caching import ByteCache
 from kiosk.config import Settings, SettingsError
 from kiosk.content.library import ContentStore, Library
+from kiosk.ime import ImeService, parse_fuzzy
 from kiosk.limits import RateLimiter
 from kiosk.resources import ASSETS, WIDGETS
 from kiosk.search.index import SearchIndex
@@ -73,6 +75,13 @@ def _limiter(name: str, spec: str, burst: int) -> RateLimiter | None:
         raise SettingsError(f"setting {name}: {exc}") from None
 
 
+def _fuzzy(settings: Settings) -> frozenset[str]:
+    try:
+        return parse_fuzzy(settings.ime_fuzzy)
+    except ValueError as exc:
+        raise SettingsError(f"setting ime_fuzzy: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Caches:
     """The in-memory caches of the web layer (each bounded in bytes)."""
@@ -100,6 +109,10 @@ class Services:
     store: ContentStore
     speech: SpeechService
     search: SearchIndex
+    #: 拼音 candidates for the on-screen keyboard (/api/ime).
+    ime: ImeService
+    #: 说出问题: Whisper base in a worker process, started by the first question (/api/asr).
+    asr: AsrService
     limiters: Limiters
     caches: Caches
     templates: Jinja2Templates
@@ -140,10 +153,13 @@ class Services:
                 if self.settings.kiosk_mode:  # 语音导览's fixed prompts
                     tg.start_soon(guide.prebuild_prompts, self.speech)
             tg.start_soon(_build_index, self.store, self.search)
+            if self.settings.kiosk_mode:  # the first key press has candidates
+                tg.start_soon(_build_lexicon, self.store, self.ime)
 
     async def close(self) -> None:
         await anyio.to_thread.run_sync(self.speech.close)
         self.search.close()
+        await anyio.to_thread.run_sync(self.asr.close)
 
 
 def make_speech(settings: Settings) -> SpeechService:
@@ -174,6 +190,8 @@ def build_services(
         store=ContentStore(settings.content_path, settings.max_content_bytes),
         speech=make_speech(settings),
         search=SearchIndex(settings.cache_path),
+        ime=ImeService(settings.cache_path, _fuzzy(settings)),
+        asr=AsrService(settings.cache_path, settings.asr_timeout),
         limiters=limiters,
         caches=caches,
         templates=templates,
@@ -220,6 +238,12 @@ async def _build_index(store: ContentStore, search: SearchIndex) -> None:
         await anyio.to_thread.run_sync(search.ensure, store.library)
     except Exception:  # searching is then built on the first query, or reports why
         log.exception("search: building the index at start-up failed")
+
+
+async def _build_lexicon(store: ContentStore, ime: ImeService) -> None:
+    """On a kiosk, load or build the 拼音 lexicon at start-up (elsewhere the first
+    request to /api/ime starts it)."""
+    await anyio.to_thread.run_sync(ime.refresh, store.library, abandon_on_cancel=True)
 
 
 async def _watch_content(store: ContentStore, interval: float) -> None:

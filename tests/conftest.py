@@ -1,17 +1,26 @@
-"""Shared fixtures: a content folder per test and an app client over it."""
+"""Shared fixtures: a content folder per test, settings and an app client over
+it, the session's warm audio cache, and servers started the one way
+(tests/servers.py)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from kiosk.config import Settings
+from kiosk.content.library import load_library
+from kiosk.services import make_speech
 from kiosk.web.app import create_app
+from tests.servers import Server, content_with_fixtures, copy_audio, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -20,6 +29,14 @@ SEED_MD = CONTENT / "kundulun-2013-report.md"
 # Whatever reads settings from the environment (kiosk export, servers started by tests)
 # speaks with eSpeak NG, which is fast; the natural voice has its own tests.
 os.environ.setdefault("KIOSK_SPEECH_ENGINE", "pyttsx3")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders in memory (/dev/shm) when the machine has it and TMPDIR does
+    not say otherwise: every app a test starts creates its SQLite search index, and
+    on a busy disk its fsyncs, not the test, took most of the time."""
+    if "TMPDIR" not in os.environ and os.access("/dev/shm", os.W_OK):
+        tempfile.tempdir = "/dev/shm"
 
 
 @pytest.fixture
@@ -31,23 +48,98 @@ def content_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(content_dir: Path, tmp_path: Path) -> Settings:
-    return Settings.from_env(
-        {},
-        **{
+def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
+    """Settings over this test's content and cache, with ``overrides`` (real settings)."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
             "content_dir": str(content_dir),
             "cache_dir": str(tmp_path / "cache"),
             "reload_interval": 0,
             "speech_prebuild": False,
             # Tests that need audio but no particular voice use eSpeak NG (fast); the
-            # natural voice has its own tests (tests/speech/test_kokoro.py).
+            # natural voice has its own tests (tests/unit/speech/test_kokoro.py).
             "speech_engine": "pyttsx3",
             "allowed_hosts": "testserver",  # the host TestClient sends
-        },
-    )
+        }
+        return Settings.from_env({}, **{**values, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding every sentence's audio (WAV and MP3, normal speed) of
+    the bundled content and the fixture reports, made once per session (shared by
+    pytest-xdist's workers: the first makes it, the others wait on the lock). Audio
+    is keyed by what is spoken, so tests copy it (``copy_audio``) or share it
+    freely; only the speech tests, which are about making audio, start without it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # one folder for the workers' session
+        base = base.parent
+    tmp = base / "warm-audio"
+    tmp.mkdir(exist_ok=True)
+    with open(tmp / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (tmp / ".done").exists():
+            _make_audio(tmp)
+            (tmp / ".done").touch()
+    return tmp / "cache"
+
+
+def _make_audio(tmp: Path) -> None:
+    settings = Settings.from_env(
+        {},
+        content_dir=str(content_with_fixtures(tmp)),
+        cache_dir=str(tmp / "cache"),
+        speech_engine="pyttsx3",  # what the servers of tests/servers.py speak with
+    )
+    library = load_library(settings.content_path, settings.max_content_bytes)
+    speech = make_speech(settings)
+    try:
+        plan = [u for r in library.reports.values() for u in speech.utterances(r)]
+        for utt in plan:  # one engine: one sentence at a time
+            speech.synthesize(utt, "wav")
+        with ThreadPoolExecutor(2) as pool:  # the MP3 encoder runs beside it
+            list(pool.map(lambda u: speech.synthesize(u, "mp3"), plan))
+    finally:
+        speech.close()
+
+
+@pytest.fixture
+def warm_client(
+    make_settings: Callable[..., Settings], audio_cache: Path, tmp_path: Path
+) -> Iterator[TestClient]:
+    """``client`` whose cache starts with the session's audio."""
+    copy_audio(audio_cache, tmp_path / "cache")
+    with TestClient(create_app(make_settings())) as c:
+        yield c
+
+
+@pytest.fixture
+def serve(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Server]]:
+    """Start ``kiosk serve`` (tests/servers.start_server) over this test's folder,
+    its audio cache seeded from the session's (``warm=False``: an empty cache);
+    ``env`` holds ``KIOSK_*`` settings. Every server started is stopped at the end."""
+    started: list[Server] = []
+
+    def start(*, warm: bool = True, **env: str) -> Server:
+        audio = request.getfixturevalue("audio_cache") if warm else None
+        server = start_server(tmp_path, audio_cache=audio, **env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_server(server)

@@ -13,8 +13,10 @@ from kiosk.resources import ASSETS
 from kiosk.web.assets import Assets
 from kiosk.web.pages import html, json
 from kiosk.web.views import (
+    asr,
     guide,
     handoff,
+    ime,
     offline,
     ops,
     reading,
@@ -66,5 +68,9 @@ def routes() -> list[BaseRoute]:
         Route("/assets/bundle/kiosk-{digest}.{kind}", ops.bundle, name="bundle"),
         # 语音导览 (kiosk only): the audio of one spoken-guide prompt.
         Route("/guide/prompt.wav", guide.prompt, name="guide_prompt"),
+        # 拼音 candidates for the kiosk's on-screen keyboard.
+        Route("/api/ime", ime.ime, name="api_ime"),
+        # 说出问题: a recorded question → its text (GET: is it available?).
+        Route("/api/asr", asr.asr, methods=["GET", "POST"], name="api_asr"),
         Mount("/assets", Assets(directory=ASSETS), name="assets"),
     ]

@@ -12,7 +12,8 @@
   goes away mid-body is logged in one line.
 * State-changing requests (POST...) to our own pages from another site are
   refused with 403: ``Sec-Fetch-Site``, else ``Origin`` (see kiosk.origins).
-  The toolbar's API (``/api/``) checks origins itself (CORS allowlist).
+  The toolbar's API (``/api/``) checks origins itself (CORS allowlist);
+  ``/api/asr`` (说出问题, our pages only) is checked like our pages.
 * When ``public_base_url`` is https: ``Strict-Transport-Security`` and every
   cookie ``Secure``.
 """
@@ -38,10 +39,12 @@ CSP = (
 )
 #: Paths served to other sites (the toolbar and its API): no framing rules apply.
 CROSS_SITE_PREFIXES = ("/widget/v1/", "/api/")
+#: API paths for our own pages only (说出问题's recording): checked as cross-site requests too.
+OWN_API = ("/api/asr",)
 COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    (b"permissions-policy", b"camera=(), microphone=(self), geolocation=(), payment=(), usb=()"),
 ]
 
 
@@ -71,7 +74,8 @@ class SecurityMiddleware:
         if self._declared_length(scope) > self.max_body:
             await self._too_large(send)
             return
-        refused = None if cross_site else self._csrf_refusal(scope)
+        own_only = not cross_site or path.startswith(OWN_API)
+        refused = self._csrf_refusal(scope) if own_only else None
         if refused is not None:
             log.info("refused %s %s: %s", scope["method"], path, refused)
             await self._error(send, 403, refused)

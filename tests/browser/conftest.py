@@ -1,4 +1,5 @@
-"""Browser tests: a real server on a free port, driven by the system Chromium.
+"""Browser tests: a real server on a free port (tests/servers.py), driven by the
+system Chromium.
 
 Playwright's own browser download does not work on these machines, so the
 tests launch Debian's /usr/bin/chromium. Screenshots go to test-output/.
@@ -7,18 +8,14 @@ tests launch Debian's /usr/bin/chromium. Screenshots go to test-output/.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.servers import Server, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -44,80 +41,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    content: Path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(tmp: Path, **env: str) -> Server:
-    content = tmp / "content"
-    if not content.exists():
-        shutil.copytree(ROOT / "content", content)
-        for extra in (ROOT / "tests" / "browser" / "fixtures").glob("*.md"):
-            shutil.copy(extra, content / extra.name)
-    port = int(env.pop("KIOSK_PORT", 0)) or free_port()
-    environ = {
-        **os.environ,
-        "KIOSK_CONTENT_DIR": str(content),
-        "KIOSK_CACHE_DIR": str(tmp / "cache"),
-        "KIOSK_PORT": str(port),
-        "KIOSK_LOG_LEVEL": "warning",
-        "KIOSK_SPEECH_ENGINE": "pyttsx3",  # fast; the natural voice has its own tests
-        **env,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "serve"],
-        env=environ,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/-/health", timeout=1):
-                return Server(url, process, content)
-        except OSError:
-            if process.poll() is not None:
-                message = process.stderr.read().decode() if process.stderr else "exited"
-                raise RuntimeError(message) from None
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    if server.process.stderr:
-        server.process.stderr.close()
-
-
 @pytest.fixture(scope="session")
-def kiosk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def kiosk_server(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterator[Server]:
     server = start_server(
-        tmp_path_factory.mktemp("kiosk"), KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="600"
+        tmp_path_factory.mktemp("kiosk"),
+        audio_cache=audio_cache,
+        KIOSK_KIOSK_MODE="1",
+        KIOSK_IDLE_TIMEOUT="600",
     )
     yield server
     stop_server(server)
 
 
 @pytest.fixture(scope="session")
-def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("phone"))
+def phone_server(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterator[Server]:
+    server = start_server(tmp_path_factory.mktemp("phone"), audio_cache=audio_cache)
     yield server
     stop_server(server)
 
@@ -177,6 +115,36 @@ def run_axe(page: Page, context: str = "document") -> list[dict[str, object]]:
         context,
     )
     return list(result)
+
+
+#: The id of the sentence the player highlights (null when none).
+CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
+
+
+def highlighted(page: Page, n: int, timeout: float) -> list[str]:
+    """The ids the player highlights, in order, until ``n`` were seen (or ``timeout``)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while len(seen) < n and time.monotonic() < deadline:
+        current = page.evaluate(CURRENT)
+        if current and (not seen or seen[-1] != current):
+            seen.append(current)
+        page.wait_for_timeout(50)
+    return seen
+
+
+#: A page is ready when it is loaded, its fonts are in (the paged reader lays out
+#: again when they arrive) and kiosk.js has started its components.
+READY = (
+    "document.readyState === 'complete' && document.fonts.status === 'loaded'"
+    " && !!window.Kiosk && !document.querySelector('[data-module]:not([data-module-started])')"
+)
+
+
+def goto(page: Page, url: str) -> None:
+    """Open ``url`` and wait until the page is ready (never for network silence)."""
+    page.goto(url)
+    wait_for(page, READY)
 
 
 def wait_for(page: Page, expression: str, timeout: float = 10.0) -> None:

@@ -3,35 +3,22 @@ it, pause and resume, read from a tapped sentence, idle reset stops it."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import (
+    CURRENT,
     KIOSK,
     PHONE,
-    Server,
+    highlighted,
     new_page,
-    start_server,
-    stop_server,
     wait_for,
 )
+from tests.servers import Server
 
 SHORT = "/reports/short-sentences"
-CURRENT = "document.querySelector('.kiosk-sentence--current')?.id || null"
-
-
-def _watch(page: Page, seconds: float) -> list[str]:
-    """The ids highlighted, in order, over `seconds`."""
-    seen: list[str] = []
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        current = page.evaluate(CURRENT)
-        if current and (not seen or seen[-1] != current):
-            seen.append(current)
-        page.wait_for_timeout(100)
-    return seen
 
 
 def _order(page: Page, server: Server) -> list[str]:
@@ -51,7 +38,7 @@ def test_reading_highlights_in_order_turns_pages_pauses_and_resumes(
     order = _order(page, kiosk_server)
     assert page.evaluate(CURRENT) is None  # never autoplays
     page.click(".kiosk-js-player-main")
-    seen = _watch(page, 6)
+    seen = highlighted(page, 3, timeout=15)
     assert len(seen) >= 3, seen
     positions = [order.index(i) for i in seen]
     assert positions == sorted(positions) and positions[0] == 0
@@ -100,7 +87,7 @@ def test_read_from_a_tapped_paragraph_and_change_speed(
     page.click(".kiosk-js-player-more")  # speed and volume are one tap away
     page.click(".kiosk-js-player-speed[data-speed=fast]")
     assert page.get_attribute(".kiosk-js-player-speed[data-speed=fast]", "aria-pressed") == "true"
-    seen = _watch(page, 4)
+    seen = highlighted(page, 2, timeout=15)  # the tapped sentence, then the next
     assert seen and order.index(seen[-1]) > order.index(target)
     # Any other action interrupts: a touch on the page header pauses.
     page.click(".kiosk-header__home", no_wait_after=True, trial=True)
@@ -109,19 +96,16 @@ def test_read_from_a_tapped_paragraph_and_change_speed(
     page.context.close()
 
 
-def test_idle_reset_stops_the_reading(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="2"
-    )
-    try:
-        page = new_page(browser, KIOSK)
-        page.goto(server.url + SHORT)
-        page.click(".kiosk-js-player-main")
-        wait_for(page, f"({CURRENT}) !== null")
-        page.click(".kiosk-js-player-main")  # paused: nobody is listening any more
-        page.wait_for_url(server.url + "/", timeout=10000)
-        assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")
-        assert page.locator(".kiosk-start__go").is_visible()
-        page.context.close()
-    finally:
-        stop_server(server)
+def test_idle_reset_stops_the_reading(
+    browser: Browser, tmp_path: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="2")
+    page = new_page(browser, KIOSK)
+    page.goto(server.url + SHORT)
+    page.click(".kiosk-js-player-main")
+    wait_for(page, f"({CURRENT}) !== null")
+    page.click(".kiosk-js-player-main")  # paused: nobody is listening any more
+    page.wait_for_url(server.url + "/", timeout=10000)
+    assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")
+    assert page.locator(".kiosk-start__go").is_visible()
+    page.context.close()

@@ -4,7 +4,7 @@ keyboard, no-JS, reflow, idle reset. Kiosk at 1080×1920, phone at 390×844."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -13,14 +13,14 @@ from kiosk.prefs import COOKIE, SCHEMES
 from tests.browser.conftest import (
     KIOSK,
     PHONE,
-    Server,
+    READY,
+    goto,
     new_page,
     run_axe,
     screenshot,
-    start_server,
-    stop_server,
     wait_for,
 )
+from tests.servers import Server
 
 SLUG = "kundulun-2013-report"
 PAGES = {
@@ -56,8 +56,25 @@ CONTRAST_JS = """
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     checked++;
     if (ratio < 7) bad.push({text: el.textContent.trim().slice(0, 30), ratio: ratio.toFixed(2), cls: el.className});
+    // A link in running text is underlined or at 3:1 against the text around it.
+    const parent = el.parentElement;
+    if (el.matches('a') && parent && [...parent.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) {
+      const text = lum(rgb(getComputedStyle(parent).color));
+      const apart = (Math.max(a, text) + 0.05) / (Math.min(a, text) + 0.05);
+      if (!style.textDecorationLine.includes('underline') && apart < 3)
+        bad.push({text: el.textContent.trim().slice(0, 30), link: apart.toFixed(2)});
+    }
   }
   return {checked, bad};
+}
+"""
+
+# The settings panel's way of changing the scheme: the classes of <html> (kiosk.js).
+SWITCH_SCHEME_JS = """
+(scheme) => {
+  const html = document.documentElement;
+  [...html.classList].filter(c => c.startsWith('kiosk-scheme-')).forEach(c => html.classList.remove(c));
+  html.classList.add('kiosk-scheme-' + scheme);
 }
 """
 
@@ -86,34 +103,78 @@ def _page_with_scheme(
     return page
 
 
-@pytest.mark.parametrize("scheme", list(SCHEMES))
+def _layout(
+    layout: str, kiosk_server: Server, phone_server: Server
+) -> tuple[Server, dict[str, int], int]:
+    """The server, viewport and smallest target size (CSS px) of a layout."""
+    return (kiosk_server, KIOSK, 60) if layout == "kiosk" else (phone_server, PHONE, 44)
+
+
+def _open(page: Page, server: Server, name: str) -> None:
+    goto(page, server.url + PAGES[name])
+    if name == "report":  # the highlighted sentence must keep its contrast too
+        page.evaluate(
+            "document.querySelector('.kiosk-sentence').classList.add('kiosk-sentence--current')"
+        )
+
+
 @pytest.mark.parametrize("layout", ["kiosk", "phone"])
-def test_every_page_passes_axe_contrast_and_target_size(
-    browser: Browser, kiosk_server: Server, phone_server: Server, layout: str, scheme: str
+def test_every_page_passes_axe_and_target_size(
+    browser: Browser, kiosk_server: Server, phone_server: Server, layout: str
 ) -> None:
-    server, viewport, target = (
-        (kiosk_server, KIOSK, 60) if layout == "kiosk" else (phone_server, PHONE, 44)
-    )
-    page = _page_with_scheme(browser, server, viewport, scheme)
-    for name, path in PAGES.items():
-        page.goto(server.url + path)
-        page.wait_for_load_state("networkidle")
-        if name == "report":  # the highlighted sentence must keep its contrast too
-            page.evaluate(
-                "document.querySelector('.kiosk-sentence').classList.add('kiosk-sentence--current')"
-            )
-        assert run_axe(page) == [], f"{layout} {scheme} {name}"
-        contrast = page.evaluate(CONTRAST_JS)
-        assert contrast["checked"] > 3
-        assert contrast["bad"] == [], f"{layout} {scheme} {name}"
-        assert page.evaluate(TARGETS_JS, target) == [], f"{layout} {scheme} {name}"
-    # The settings panel opened over a report, in this scheme.
-    page.goto(server.url + PAGES["report"])
+    """The full axe rule set once per page type and layout, in the default scheme.
+    The schemes differ only in colours (the kiosk-scheme-* custom properties of
+    kiosk.css): the next test checks every scheme's contrast."""
+    server, viewport, target = _layout(layout, kiosk_server, phone_server)
+    page = _page_with_scheme(browser, server, viewport, "default")
+    for name in PAGES:
+        _open(page, server, name)
+        assert run_axe(page) == [], f"{layout} {name}"
+        assert page.evaluate(TARGETS_JS, target) == [], f"{layout} {name}"
+    # The settings panel opened over a report.
+    goto(page, server.url + PAGES["report"])
     page.click(".kiosk-js-settings-open")
     assert run_axe(page) == []
     assert page.evaluate(TARGETS_JS, target) == []
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
+
+
+@pytest.mark.parametrize("layout", ["kiosk", "phone"])
+def test_every_scheme_keeps_contrast_and_target_size(
+    browser: Browser, kiosk_server: Server, phone_server: Server, layout: str
+) -> None:
+    """Every page in every colour scheme, from computed styles: each text element
+    at 7:1 against its background, links in running text told apart from it (axe's
+    link-in-text-block), and the target sizes. Each page loads once; the schemes
+    are switched the way the settings panel switches them (the classes of <html>),
+    and the server-rendered scheme is checked on a report per scheme."""
+    server, viewport, target = _layout(layout, kiosk_server, phone_server)
+    page = _page_with_scheme(browser, server, viewport, "default")
+
+    def check(where: str) -> None:
+        contrast = page.evaluate(CONTRAST_JS)
+        assert contrast["checked"] > 3, where
+        assert contrast["bad"] == [], where
+        assert page.evaluate(TARGETS_JS, target) == [], where
+
+    for name in [*PAGES, "settings panel"]:
+        if name == "settings panel":
+            goto(page, server.url + PAGES["report"])
+            page.click(".kiosk-js-settings-open")
+        else:
+            _open(page, server, name)
+        for scheme in SCHEMES:
+            page.evaluate(SWITCH_SCHEME_JS, scheme)
+            check(f"{layout} {scheme} {name}")
+    assert page.errors == []  # type: ignore[attr-defined]
+    page.context.close()
+    for scheme in SCHEMES:  # as the server renders it for the visitor's cookie
+        page = _page_with_scheme(browser, server, viewport, scheme)
+        _open(page, server, "report")
+        assert f"kiosk-scheme-{scheme}" in page.evaluate("document.documentElement.className")
+        check(f"{layout} {scheme} report, server-rendered")
+        page.context.close()
 
 
 def test_kiosk_type_and_layout(browser: Browser, kiosk_server: Server) -> None:
@@ -288,48 +349,48 @@ def test_zoom_400_percent(browser: Browser, phone_server: Server) -> None:
     page.context.close()
 
 
-def test_idle_reset_forgets_everything(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="2"
+def test_idle_reset_forgets_everything(browser: Browser, serve: Callable[..., Server]) -> None:
+    server = serve(
+        KIOSK_KIOSK_MODE="1",
+        KIOSK_IDLE_TIMEOUT="2",
+        KIOSK_IDLE_COUNTDOWN="2",
+        KIOSK_SPEECH_PREBUILD="0",
     )
-    try:
-        page = new_page(browser, KIOSK)
-        page.goto(server.url + PAGES["report"])
-        page.click(".kiosk-js-settings-open")
-        page.click("button[name=scheme][value=dark]")
-        wait_for(page, "document.documentElement.classList.contains('kiosk-scheme-dark')")
-        page.evaluate("localStorage.setItem('x', '1'); sessionStorage.setItem('y', '2')")
-        page.click(".kiosk-js-settings-close")
-        page.click(".kiosk-js-page-next")
-        dialog = page.locator("#kiosk-idle")
-        dialog.wait_for(state="visible", timeout=6000)
-        assert "还在阅读吗" in dialog.inner_text()
-        page.wait_for_url(server.url + "/", timeout=8000)
-        page.wait_for_load_state("networkidle")
-        assert page.evaluate("localStorage.length + sessionStorage.length") == 0
-        assert [c for c in page.context.cookies() if c["name"] == COOKIE] == []
-        assert "kiosk-scheme-default" in (page.locator("html").get_attribute("class") or "")
-        assert page.locator(".kiosk-start__go").is_visible()
-        page.context.close()
-    finally:
-        stop_server(server)
+    page = new_page(browser, KIOSK)
+    page.goto(server.url + PAGES["report"])
+    page.click(".kiosk-js-settings-open")
+    page.click("button[name=scheme][value=dark]")
+    wait_for(page, "document.documentElement.classList.contains('kiosk-scheme-dark')")
+    page.evaluate("localStorage.setItem('x', '1'); sessionStorage.setItem('y', '2')")
+    page.click(".kiosk-js-settings-close")
+    page.click(".kiosk-js-page-next")
+    dialog = page.locator("#kiosk-idle")
+    dialog.wait_for(state="visible", timeout=6000)
+    assert "还在阅读吗" in dialog.inner_text()
+    page.wait_for_url(server.url + "/", timeout=8000)
+    wait_for(page, READY)
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert [c for c in page.context.cookies() if c["name"] == COOKIE] == []
+    assert "kiosk-scheme-default" in (page.locator("html").get_attribute("class") or "")
+    assert page.locator(".kiosk-start__go").is_visible()
+    page.context.close()
 
 
-def test_continue_reading_keeps_the_visitor(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="1", KIOSK_IDLE_COUNTDOWN="20"
+def test_continue_reading_keeps_the_visitor(browser: Browser, serve: Callable[..., Server]) -> None:
+    server = serve(
+        KIOSK_KIOSK_MODE="1",
+        KIOSK_IDLE_TIMEOUT="1",
+        KIOSK_IDLE_COUNTDOWN="20",
+        KIOSK_SPEECH_PREBUILD="0",
     )
-    try:
-        page = new_page(browser, KIOSK)
-        page.goto(server.url + PAGES["report"])
-        page.locator("#kiosk-idle").wait_for(state="visible", timeout=5000)
-        page.click(".kiosk-js-idle-continue")
-        assert not page.locator("#kiosk-idle").is_visible()
-        time.sleep(0.3)
-        assert page.url.endswith(PAGES["report"])
-        page.context.close()
-    finally:
-        stop_server(server)
+    page = new_page(browser, KIOSK)
+    page.goto(server.url + PAGES["report"])
+    page.locator("#kiosk-idle").wait_for(state="visible", timeout=5000)
+    page.click(".kiosk-js-idle-continue")
+    assert not page.locator("#kiosk-idle").is_visible()
+    time.sleep(0.3)
+    assert page.url.endswith(PAGES["report"])
+    page.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "dark"])
@@ -342,8 +403,7 @@ def test_screenshots(
     ):
         page = _page_with_scheme(browser, server, viewport, scheme)
         for name in ("start", "report"):
-            page.goto(server.url + PAGES[name])
-            page.wait_for_load_state("networkidle")
+            goto(page, server.url + PAGES[name])
             path = screenshot(page, f"{layout}-{name}-{scheme}")
             assert path.stat().st_size > 10_000
         page.context.close()

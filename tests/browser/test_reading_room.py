@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +17,8 @@ from playwright.sync_api import Browser, Page
 
 from bench.screen_share import FLOORS, HEADER_ROWS_JS, measure, start_reading, table
 from kiosk.prefs import COOKIE, SCHEMES
-from tests.browser.conftest import (
-    KIOSK,
-    OUTPUT,
-    PHONE,
-    Server,
-    free_port,
-    new_page,
-    screenshot,
-    start_server,
-    stop_server,
-    wait_for,
-)
+from tests.browser.conftest import KIOSK, OUTPUT, PHONE, goto, new_page, screenshot, wait_for
+from tests.servers import Server, free_port
 
 SLUG = "kundulun-2013-report"
 REPORT = f"/reports/{SLUG}"
@@ -64,8 +55,7 @@ def _open(
     page = new_page(browser, viewport, **options)
     if prefs:
         page.context.add_cookies([{"name": COOKIE, "value": prefs, "url": server.url}])
-    page.goto(server.url + path)
-    page.wait_for_load_state("networkidle")
+    goto(page, server.url + path)
     return page
 
 
@@ -150,45 +140,40 @@ def test_the_english_interface_keeps_the_floor_too(
 
 
 def test_the_kiosk_header_is_one_row_with_the_guide_on_every_page(
-    browser: Browser, tmp_path: Path
+    browser: Browser, serve: Callable[..., Server]
 ) -> None:
     """The most the header holds (语音导览 on with its volume, 返回, 手机扫码, both
     languages) still fits one row at 1080 px, every label whole; the guide's
     volume opens below the header, over the page."""
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_PUBLIC_BASE_URL="https://kiosk.example"
-    )
+    server = serve(KIOSK_KIOSK_MODE="1", KIOSK_PUBLIC_BASE_URL="https://kiosk.example")
     clipped_js = """() => [...document.querySelectorAll('.kiosk-header a, .kiosk-header button')]
         .filter(e => e.getClientRects().length)
         .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
         .map(e => e.textContent.trim())"""
-    try:
-        for lang in ("zh-CN", "en"):
-            for path in ("/", "/library", REPORT, f"/ask?report={SLUG}", "/help", "/settings"):
-                page = _open(browser, server, KIOSK, path, prefs=f"5.default.20.1.{lang}")
-                assert page.locator(".kiosk-header > .kiosk-guide").count() == 1
-                if path == REPORT:
-                    assert page.locator(".kiosk-js-qr-open").is_visible()
-                heights = []
-                for state in ("off", "on"):
-                    if state == "on":
-                        page.click(".kiosk-js-guide-toggle")
-                        volume = page.locator(".kiosk-guide__volume")
-                        assert volume.is_visible()
-                        header = page.locator(".kiosk-header").bounding_box()
-                        box = volume.bounding_box()
-                        assert header and box and box["y"] >= header["y"] + header["height"]
-                    where = f"{lang} {path}, guide {state}"
-                    assert page.evaluate(HEADER_ROWS_JS) == 1, where
-                    assert page.evaluate(clipped_js) == [], where
-                    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1080, where
-                    heights.append(page.locator(".kiosk-header").bounding_box()["height"])  # type: ignore[index]
-                assert max(heights) - min(heights) <= 1  # turning the guide on moves nothing
-                if lang == "en" and path == REPORT:
-                    screenshot(page, "kiosk-header-en-guide-on")
-                page.context.close()
-    finally:
-        stop_server(server)
+    for lang in ("zh-CN", "en"):
+        for path in ("/", "/library", REPORT, f"/ask?report={SLUG}", "/help", "/settings"):
+            page = _open(browser, server, KIOSK, path, prefs=f"5.default.20.1.{lang}")
+            assert page.locator(".kiosk-header > .kiosk-guide").count() == 1
+            if path == REPORT:
+                assert page.locator(".kiosk-js-qr-open").is_visible()
+            heights = []
+            for state in ("off", "on"):
+                if state == "on":
+                    page.click(".kiosk-js-guide-toggle")
+                    volume = page.locator(".kiosk-guide__volume")
+                    assert volume.is_visible()
+                    header = page.locator(".kiosk-header").bounding_box()
+                    box = volume.bounding_box()
+                    assert header and box and box["y"] >= header["y"] + header["height"]
+                where = f"{lang} {path}, guide {state}"
+                assert page.evaluate(HEADER_ROWS_JS) == 1, where
+                assert page.evaluate(clipped_js) == [], where
+                assert page.evaluate("document.scrollingElement.scrollWidth") <= 1080, where
+                heights.append(page.locator(".kiosk-header").bounding_box()["height"])  # type: ignore[index]
+            assert max(heights) - min(heights) <= 1  # turning the guide on moves nothing
+            if lang == "en" and path == REPORT:
+                screenshot(page, "kiosk-header-en-guide-on")
+            page.context.close()
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -295,8 +280,7 @@ def test_a_sentence_longer_than_the_screen_is_followed_with_the_audio(
     page = new_page(browser, viewport)
     page.add_init_script(FAST_AUDIO)  # the same audio, played 8× faster
     page.context.add_cookies([{"name": COOKIE, "value": "5.default.20.0.zh-CN", "url": server.url}])
-    page.goto(server.url + LONG)
-    page.wait_for_load_state("networkidle")
+    goto(page, server.url + LONG)
     long_id = page.evaluate(
         "[...document.querySelectorAll('.kiosk-sentence')].sort((a, b) => b.textContent.length - a.textContent.length)[0].id"
     )
@@ -431,22 +415,16 @@ def test_reopening_a_report_offers_the_last_place(
     page.context.close()
 
 
-def test_the_idle_reset_forgets_the_place(browser: Browser, tmp_path: Path) -> None:
-    server = start_server(
-        tmp_path, KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="1"
-    )
-    try:
-        page = new_page(browser, KIOSK)
-        page.goto(server.url + REPORT)
-        page.click(".kiosk-js-page-next")
-        page.click(".kiosk-js-page-next")
-        page.wait_for_url(server.url + "/", timeout=10000)
-        page.goto(server.url + REPORT)
-        page.wait_for_load_state("networkidle")
-        assert page.locator(".kiosk-js-resume").is_hidden()
-        page.context.close()
-    finally:
-        stop_server(server)
+def test_the_idle_reset_forgets_the_place(browser: Browser, serve: Callable[..., Server]) -> None:
+    server = serve(KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="2", KIOSK_IDLE_COUNTDOWN="1")
+    page = new_page(browser, KIOSK)
+    page.goto(server.url + REPORT)
+    page.click(".kiosk-js-page-next")
+    page.click(".kiosk-js-page-next")
+    page.wait_for_url(server.url + "/", timeout=10000)
+    goto(page, server.url + REPORT)
+    assert page.locator(".kiosk-js-resume").is_hidden()
+    page.context.close()
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -604,51 +582,47 @@ def _qr_target(page: Page) -> str:
     return (response.headers.get("location") or "").split("#")[-1]
 
 
-def test_the_code_carries_the_sentence_tapped_or_heard(browser: Browser, tmp_path: Path) -> None:
+def test_the_code_carries_the_sentence_tapped_or_heard(
+    browser: Browser, serve: Callable[..., Server]
+) -> None:
     port = free_port()
-    server = start_server(
-        tmp_path,
+    server = serve(
         KIOSK_KIOSK_MODE="1",
         KIOSK_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         KIOSK_PORT=str(port),
     )
-    try:
-        page = _open(browser, server, KIOSK, SHORT)
-        # The QR panel is a modal dialog: focus stays inside.
-        page.click(".kiosk-js-qr-open")
-        panel = page.locator("#kiosk-qr-panel")
-        assert (
-            panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
+    page = _open(browser, server, KIOSK, SHORT)
+    # The QR panel is a modal dialog: focus stays inside.
+    page.click(".kiosk-js-qr-open")
+    panel = page.locator("#kiosk-qr-panel")
+    assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "document.getElementById('kiosk-qr-panel').contains(document.activeElement)"
         )
-        for _ in range(6):
-            page.keyboard.press("Tab")
-            assert page.evaluate(
-                "document.getElementById('kiosk-qr-panel').contains(document.activeElement)"
-            )
-        page.keyboard.press("Escape")
-        page.click(".kiosk-js-page-next")
-        on_page = page.evaluate(
-            """() => { const p = document.getElementById('kiosk-pages').getBoundingClientRect();
-                       return [...document.querySelectorAll('.kiosk-sentence')].filter(s => { const r = s.getBoundingClientRect();
-                       return r.left >= p.left && r.right <= p.right; }).map(s => s.id); }"""
-        )
-        tapped = on_page[5]
-        page.click(f"[id='{tapped}']")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _qr_target(page) != tapped:
-            page.wait_for_timeout(200)
-        assert _qr_target(page) == tapped
-        page.click(".kiosk-js-player-main")
-        wait_for(page, f"({CURRENT}) !== null && ({CURRENT}) !== '{tapped}'", timeout=30)
-        page.click(".kiosk-js-player-main")  # pause: the sentence being heard stays
-        heard = page.evaluate(CURRENT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _qr_target(page) != heard:
-            page.wait_for_timeout(200)
-        assert _qr_target(page) == heard
-        page.context.close()
-    finally:
-        stop_server(server)
+    page.keyboard.press("Escape")
+    page.click(".kiosk-js-page-next")
+    on_page = page.evaluate(
+        """() => { const p = document.getElementById('kiosk-pages').getBoundingClientRect();
+                   return [...document.querySelectorAll('.kiosk-sentence')].filter(s => { const r = s.getBoundingClientRect();
+                   return r.left >= p.left && r.right <= p.right; }).map(s => s.id); }"""
+    )
+    tapped = on_page[5]
+    page.click(f"[id='{tapped}']")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _qr_target(page) != tapped:
+        page.wait_for_timeout(200)
+    assert _qr_target(page) == tapped
+    page.click(".kiosk-js-player-main")
+    wait_for(page, f"({CURRENT}) !== null && ({CURRENT}) !== '{tapped}'", timeout=30)
+    page.click(".kiosk-js-player-main")  # pause: the sentence being heard stays
+    heard = page.evaluate(CURRENT)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _qr_target(page) != heard:
+        page.wait_for_timeout(200)
+    assert _qr_target(page) == heard
+    page.context.close()
 
 
 def test_the_phone_lands_below_the_header_with_the_notice_in_view(
@@ -659,8 +633,7 @@ def test_the_phone_lands_below_the_header_with_the_notice_in_view(
     target = page.evaluate(
         "[...document.querySelectorAll('.kiosk-report__body .kiosk-sentence')][60].id"
     )
-    page.goto(f"{phone_server.url}{REPORT}?from=kiosk#{target}")
-    page.wait_for_load_state("networkidle")
+    goto(page, f"{phone_server.url}{REPORT}?from=kiosk#{target}")
     page.wait_for_timeout(300)
     where = page.evaluate(
         """(id) => { const head = document.querySelector('.kiosk-header').getBoundingClientRect().bottom;
@@ -734,8 +707,7 @@ def test_small_things(
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     for path in ("/", "/library", REPORT, "/help", "/ask", f"/settings?next={REPORT}"):
-        page.goto(server.url + path)
-        page.wait_for_load_state("networkidle")
+        goto(page, server.url + path)
         icon = page.get_attribute("link[rel=icon]", "href")
         assert icon and page.request.get(server.url + icon).ok
     assert missing == []

@@ -14,16 +14,9 @@ from __future__ import annotations
 import http.server
 import io
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -32,15 +25,8 @@ from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
 from kiosk.toolbar import pinyin_items
-from tests.browser.conftest import (
-    PHONE,
-    ROOT,
-    Server,
-    new_page,
-    run_axe,
-    screenshot,
-    stop_server,
-)
+from tests.browser.conftest import PHONE, new_page, run_axe, screenshot
+from tests.servers import Server, start_server, stop_server
 
 DESKTOP = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
@@ -103,12 +89,6 @@ FOCUSED = f"""() => {{
 }}"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class _Portal(http.server.ThreadingHTTPServer):
     """Somebody else's web server: every ``*.html`` is the demo page, nothing else exists."""
 
@@ -140,44 +120,15 @@ def portal() -> Iterator[_Portal]:
     thread.join()
 
 
-def _start(tmp: Path, allowed: str) -> Server:
-    """A kiosk server (its settings from the environment) whose API allows ``allowed``."""
-    content = tmp / "content"
-    shutil.copytree(ROOT / "content", content)
-    port = _free_port()
-    environ = {
-        **os.environ,
-        "KIOSK_CONTENT_DIR": str(content),
-        "KIOSK_CACHE_DIR": str(tmp / "cache"),
-        "KIOSK_LOG_LEVEL": "warning",
-        "KIOSK_SPEECH_PREBUILD": "0",
-        "KIOSK_WIDGET_ALLOWED_ORIGINS": allowed,
-        "KIOSK_SPEAK_RATE_LIMIT": "600/60/60",
-    }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "kiosk.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(
-        command, env=environ, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/widget/v1/toolbar.js", timeout=1):
-                return Server(url, process, content)
-        except OSError:
-            if process.poll() is not None:
-                message = process.stderr.read().decode() if process.stderr else "exited"
-                raise RuntimeError(message) from None
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, portal: _Portal) -> Iterator[Server]:
     site = f"http://127.0.0.1:{portal.server_port}"
-    server = _start(tmp_path_factory.mktemp("toolbar"), allowed=site)
+    server = start_server(
+        tmp_path_factory.mktemp("toolbar"),
+        KIOSK_SPEECH_PREBUILD="0",
+        KIOSK_WIDGET_ALLOWED_ORIGINS=site,
+        KIOSK_SPEAK_RATE_LIMIT="600/60/60",
+    )
     with urllib.request.urlopen(server.url + DEMO) as response:
         html = response.read().decode()
     portal.html = html.replace('"/assets/', f'"{server.url}/assets/').encode()

@@ -571,9 +571,22 @@
       }, HOLD_MS);
     }
 
+    // A field the page focused on arrival (the kiosk's question box, autofocus) is not
+    // typed in until the visitor touches it or types there: the guide's keys (G, R, ?, …)
+    // still work in it, and the key that starts the typing is typed.
+    /** @type {WeakSet<Element>} */
+    var engaged = new WeakSet();
+    /** @param {Element} $t */
+    function typingIn($t) {
+      var $field = $t.closest && $t.closest("input:not([type=button]):not([type=submit]), textarea, select, [contenteditable]");
+      return !!$field && (!$field.hasAttribute("autofocus") || engaged.has($field));
+    }
+    var GUIDE_KEYS = ["g", "?", "r", "-", "+", "=", "Enter", "Escape", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"];
+
     window.addEventListener("pointerdown", function (e) {
       if (!e.isPrimary) return;
       touchedAt = performance.now();
+      if (e.target instanceof Element && e.target.matches("[autofocus]")) engaged.add(e.target);
       swallow = false;
       if (!on) { offDown(e); return; }
       e.preventDefault();
@@ -659,8 +672,9 @@
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       touchedAt = performance.now();
       var $t = /** @type {Element} */ (e.target);
-      var typing = !!($t.closest && $t.closest("input:not([type=button]):not([type=submit]), textarea, select, [contenteditable]"));
       var key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if ($t.matches && $t.matches("[autofocus]") && (on ? GUIDE_KEYS : ["g"]).indexOf(key) < 0) engaged.add($t);
+      var typing = typingIn($t);
       if (!on) {
         if (key === "g" && !typing) { e.preventDefault(); inputAt = performance.now(); keys = true; turnOn(); }
         return;

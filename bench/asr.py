@@ -1,0 +1,91 @@
+"""说出问题: visitor questions spoken by our speech engine, recognised by Whisper base.
+
+Each question of the seed report in the 智能问答 evaluation set is synthesised
+with eSpeak NG (``cmn-latn-pinyin``; the voice on this branch), transcribed by
+the recogniser's worker with the app's prompt, and asked: a question counts as
+"answered as if typed" when the transcript gets the same answer sentence as the
+typed question. ``python -m bench.asr`` runs it alone and prints each transcript.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.evaluate import eval_library, load_questions
+from kiosk.asr import Recognizer, echoes_prompt, library_prompt, locate_whisper_base
+from kiosk.search.ask import ask
+from kiosk.search.index import SearchIndex
+
+SEED = "kundulun-2013-report"
+QUESTIONS = 20
+
+
+def _speak(text: str) -> bytes:
+    run = subprocess.run(
+        ["espeak-ng", "-v", "cmn-latn-pinyin", "--stdout", text], capture_output=True, check=True
+    )
+    return run.stdout
+
+
+def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> None:
+    print("说出问题 (Whisper base, eSpeak NG questions)")
+    model = locate_whisper_base(tmp / "asr-cache")
+    if model is None:
+        row("voice questions", "skipped: the Whisper base packages are not installed")
+        return
+    library = eval_library()
+    index = SearchIndex(tmp / "asr-index")
+    index.sync(library)
+    prompt = library_prompt(library)
+    questions = [q for q in load_questions() if q.report == SEED][:QUESTIONS]
+    recognizer = Recognizer(model, timeout=300)
+    start = time.perf_counter()
+    recognizer.start()
+    load_s = time.perf_counter() - start
+    same = exact = 0
+    times: list[float] = []
+    try:
+        for question in questions:
+            audio = _speak(question.q)
+            t = time.perf_counter()
+            text = recognizer.transcribe(audio, prompt)
+            text = "" if echoes_prompt(text, prompt) else text
+            times.append(time.perf_counter() - t)
+            typed = ask(index, question.q)
+            said = ask(index, text) if text else None
+            ok = bool(
+                typed.found
+                and said is not None
+                and said.found
+                and said.answer is not None
+                and typed.answer is not None
+                and said.answer.sentence_id == typed.answer.sentence_id
+            )
+            same += ok
+            exact += text.rstrip("?？。") == question.q.rstrip("?？。")
+            if verbose:
+                print(f"    {'✓' if ok else '✗'} {question.q} → {text}")
+    finally:
+        recognizer.close()
+        index.close()
+    n = len(questions)
+    row("recogniser start (model load, once)", f"{load_s:.1f} s")
+    row(
+        f"voice questions answered as if typed / transcribed exactly ({n}, eSpeak voice)",
+        f"{same / n:.0%} / {exact / n:.0%}",
+    )
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
+    row(
+        "recognition time per question, p50 / p95 (1.5–4 s of speech)",
+        f"{statistics.median(times):.1f} / {p95:.1f} s",
+    )
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as folder:
+        run(Path(folder), lambda name, value: print(f"  {name:<70} {value}"), verbose=True)

@@ -1,0 +1,48 @@
+"""The recogniser of a running kiosk: found once, its prompt made once per library.
+
+:class:`AsrService` is what :class:`kiosk.services.Services` holds: it looks for
+the model on first use (joining it from its packages can take a moment, so it is
+called off the event loop), keeps one :class:`Recognizer`, and closes it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from kiosk.asr.model import locate_whisper_base
+from kiosk.asr.prompt import library_prompt
+from kiosk.asr.worker import Recognizer
+from kiosk.caching import ByteCache
+from kiosk.content.library import Library
+
+
+class AsrService:
+    """Whisper base for 说出问题, or nothing when the model is not installed."""
+
+    def __init__(self, cache_dir: Path, timeout: float) -> None:
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._looked = False
+        self._recognizer: Recognizer | None = None
+        self._prompts: ByteCache[str] = ByteCache(64 * 1024, name="asr-prompts")
+
+    def recognizer(self) -> Recognizer | None:
+        """The recogniser (its worker starts with the first question), or None when
+        the model is not installed. Blocking the first time: call it in a thread."""
+        with self._lock:
+            if not self._looked:
+                model = locate_whisper_base(self.cache_dir)
+                self._recognizer = Recognizer(model, timeout=self.timeout) if model else None
+                self._looked = True
+            return self._recognizer
+
+    def prompt(self, library: Library) -> str:
+        """The prompt for ``library``: its reports' most used words (made once per library)."""
+        return self._prompts.get_or_make("prompt", lambda: library_prompt(library), tag=library)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._recognizer is not None:
+                self._recognizer.close()

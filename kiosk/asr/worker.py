@@ -1,0 +1,136 @@
+"""The recogniser's worker process: Whisper base loaded once, one question at a time.
+
+:class:`Recognizer` starts the worker on first use (``multiprocessing`` spawn, so
+the server's threads and locks are not inherited) and sends it the recorded
+audio as bytes over a pipe — it is never written to a file. A question that takes
+longer than ``timeout`` seconds kills the worker; the next one starts a new one.
+
+The prompt biases Whisper to simplified Chinese and to the words of the reports.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import threading
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from kiosk.asr.prompt import BASE_PROMPT
+
+#: Longest recording accepted, in seconds of audio.
+MAX_SECONDS = 15.0
+
+
+class AsrError(Exception):
+    """The recogniser failed or is not available."""
+
+
+class AsrTimeout(AsrError):
+    """No text before the deadline: the worker was stopped."""
+
+
+def _serve(conn: Connection, model_dir: str, threads: int) -> None:
+    """The worker: load once, then transcribe each request until the pipe closes."""
+    from faster_whisper import WhisperModel, decode_audio
+
+    model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
+    conn.send({"ready": True})
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        try:
+            samples = decode_audio(io.BytesIO(request["audio"]), sampling_rate=16000)
+            samples = samples[: int(MAX_SECONDS * 16000)]
+            segments, _ = model.transcribe(
+                samples,
+                language="zh",
+                beam_size=5,
+                initial_prompt=request["prompt"],
+                vad_filter=True,
+                condition_on_previous_text=False,
+            )
+            text = "".join(s.text for s in segments).strip()
+            conn.send({"ok": True, "text": text, "seconds": len(samples) / 16000})
+        except Exception as exc:  # a broken recording must not end the worker
+            conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+
+
+class Recognizer:
+    """Whisper base in a worker process, for one question at a time."""
+
+    def __init__(
+        self, model_dir: Path, timeout: float = 30.0, start_timeout: float = 120.0, threads: int = 2
+    ) -> None:
+        self.model_dir = model_dir
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> None:
+        """Start the worker and wait until the model is loaded (once)."""
+        with self._lock:
+            self._ensure()
+
+    def _ensure(self) -> Connection:
+        if self._conn is not None and self._process is not None and self._process.is_alive():
+            return self._conn
+        self._stop()
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_serve, args=(child, str(self.model_dir), self.threads), daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        if not parent.poll(self.start_timeout):
+            self._stop()
+            raise AsrError("the recogniser did not start in time")
+        try:
+            parent.recv()
+        except EOFError:
+            self._stop()
+            raise AsrError("the recogniser could not load its model") from None
+        return parent
+
+    def transcribe(self, audio: bytes, prompt: str = BASE_PROMPT) -> str:
+        """The text of a recording (WAV, WebM/Opus, …: anything FFmpeg reads); "" when
+        nothing was said. Raises :class:`AsrTimeout` or :class:`AsrError`."""
+        with self._lock:
+            conn = self._ensure()
+            try:
+                conn.send({"audio": audio, "prompt": prompt})
+                if not conn.poll(self.timeout):
+                    self._stop()
+                    raise AsrTimeout(f"no text within {self.timeout:g} s")
+                reply: dict[str, Any] = conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._stop()
+                raise AsrError("the recogniser stopped") from None
+        if not reply.get("ok"):
+            raise AsrError(str(reply.get("error", "recognition failed")))
+        return str(reply["text"])
+
+    def _stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        self._process, self._conn = None, None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()

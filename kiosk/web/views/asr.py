@@ -1,0 +1,51 @@
+"""``/api/asr``: 说出问题 — a recorded question, transcribed offline (see :mod:`kiosk.asr`).
+
+``GET`` says whether the recogniser is available (the page shows its button only
+then); ``POST`` takes the recording (≤ 15 s, WebM/Opus or WAV, in the body) and
+returns its text, within the client's ``expensive`` budget. The audio is held in
+memory only and never logged.
+"""
+
+from __future__ import annotations
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kiosk import i18n
+from kiosk.asr import AsrError, AsrTimeout, echoes_prompt
+from kiosk.web import deps
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _not_heard(message: str) -> Response:
+    return JSONResponse({"text": "", "heard": False, "message": message}, headers=NO_STORE)
+
+
+async def asr(request: Request) -> Response:
+    found = deps.services(request)
+    rec = await anyio.to_thread.run_sync(found.asr.recognizer)
+    if request.method == "GET":
+        return JSONResponse({"available": rec is not None}, headers=NO_STORE)
+    if rec is None:
+        return deps.json_error(503, "speech recognition is not installed")
+    limited = deps.rate_limited(request)
+    if limited is not None:
+        return limited
+    audio = await request.body()
+    again = i18n.gettext(
+        deps.reader_prefs(request).lang, "Sorry, I did not catch that. Please say it again."
+    )
+    if not audio:
+        return _not_heard(again)
+    prompt = await anyio.to_thread.run_sync(found.asr.prompt, found.library())
+    try:
+        text = await anyio.to_thread.run_sync(rec.transcribe, audio, prompt)
+    except AsrTimeout:
+        return deps.json_error(503, "recognition took too long", {"Retry-After": "2"})
+    except AsrError:
+        return _not_heard(again)
+    if not any(c.isalnum() for c in text) or echoes_prompt(text, prompt):
+        return _not_heard(again)
+    return JSONResponse({"text": text, "heard": True, "message": ""}, headers=NO_STORE)

