@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.evaluate import eval_library, load_questions
-from kiosk.asr import Recognizer, echoes_prompt, library_prompt, locate_whisper_base
+from kiosk import models
+from kiosk.asr import Recognizer, echoes_prompt, library_prompt
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 
@@ -34,9 +35,9 @@ def _speak(text: str) -> bytes:
 
 def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> None:
     print("说出问题 (Whisper base, eSpeak NG questions)")
-    model = locate_whisper_base(tmp / "asr-cache")
+    model = models.locate("whisper-base")
     if model is None:
-        row("voice questions", "skipped: the Whisper base packages are not installed")
+        row("voice questions", f"skipped: {models.problem('whisper-base')}")
         return
     library = eval_library()
     index = SearchIndex(tmp / "asr-index")

@@ -191,7 +191,7 @@ def build_services(
         speech=make_speech(settings),
         search=SearchIndex(settings.cache_path),
         ime=ImeService(settings.cache_path, _fuzzy(settings)),
-        asr=AsrService(settings.cache_path, settings.asr_timeout),
+        asr=AsrService(Path(settings.models_dir), settings.asr_timeout),
         limiters=limiters,
         caches=caches,
         templates=templates,

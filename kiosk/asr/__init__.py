@@ -1,11 +1,10 @@
 """说出问题: offline speech recognition of a visitor's spoken question.
 
 Whisper base (CTranslate2 int8) runs in its own worker process through
-faster-whisper (:mod:`kiosk.asr.worker`); :mod:`kiosk.asr.model` finds or
-assembles the model. Audio stays in memory: it is never written to disk or logs.
+faster-whisper (:mod:`kiosk.asr.worker`); the model is ``kiosk.models.locate("whisper-base")``
+(installed by ``kiosk models install whisper-base``). Audio stays in memory: it is never written to disk or logs.
 """
 
-from kiosk.asr.model import locate_whisper_base
 from kiosk.asr.prompt import echoes_prompt, library_prompt, prompt_for
 from kiosk.asr.service import AsrService
 from kiosk.asr.worker import AsrError, AsrTimeout, Recognizer
@@ -17,6 +16,5 @@ __all__ = [
     "Recognizer",
     "echoes_prompt",
     "library_prompt",
-    "locate_whisper_base",
     "prompt_for",
 ]

@@ -1,7 +1,7 @@
 """The recogniser of a running kiosk: found once, its prompt made once per library.
 
 :class:`AsrService` is what :class:`kiosk.services.Services` holds: it looks for
-the model on first use (joining it from its packages can take a moment, so it is
+the model on first use (:func:`kiosk.models.locate` may hash its files, so it is
 called off the event loop), keeps one :class:`Recognizer`, and closes it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from kiosk.asr.model import locate_whisper_base
+from kiosk import models
 from kiosk.asr.prompt import library_prompt
 from kiosk.asr.worker import Recognizer
 from kiosk.caching import ByteCache
@@ -20,8 +20,8 @@ from kiosk.content.library import Library
 class AsrService:
     """Whisper base for 说出问题, or nothing when the model is not installed."""
 
-    def __init__(self, cache_dir: Path, timeout: float) -> None:
-        self.cache_dir = cache_dir
+    def __init__(self, models_dir: Path, timeout: float) -> None:
+        self.models_dir = models_dir
         self.timeout = timeout
         self._lock = threading.Lock()
         self._looked = False
@@ -33,7 +33,7 @@ class AsrService:
         the model is not installed. Blocking the first time: call it in a thread."""
         with self._lock:
             if not self._looked:
-                model = locate_whisper_base(self.cache_dir)
+                model = models.locate("whisper-base", self.models_dir)
                 self._recognizer = Recognizer(model, timeout=self.timeout) if model else None
                 self._looked = True
             return self._recognizer

