@@ -28,7 +28,7 @@ from kiosk.ime import ImeService, parse_fuzzy
 from kiosk.limits import RateLimiter
 from kiosk.resources import ASSETS, WIDGETS
 from kiosk.search.index import SearchIndex
-from kiosk.speech.engine import SpeechError, create_engine
+from kiosk.speech.engine import create_engine
 from kiosk.speech.service import SpeechService
 from kiosk.templating import make_environment
 
@@ -200,16 +200,13 @@ async def _prebuild_audio(
         return
     made = 0
     for report in list(store.library.reports.values()):
-        for utt in await speech.plan(report):
-            if speech.cached(utt) is None:
-                try:
-                    await speech.ensure(utt)
-                    made += 1
-                except SpeechError as exc:
-                    log.warning("speech: prebuild stopped: %s", exc)
-                    if status is not None:  # health says so
-                        status["prebuild"] = "an error stopped it, see the log"
-                    return
+        count, error = await speech.make_missing(await speech.plan(report))
+        made += count
+        if error is not None:
+            log.warning("speech: prebuild stopped: %s", error)
+            if status is not None:  # health says so
+                status["prebuild"] = "an error stopped it, see the log"
+            return
     log.info("speech: prebuilt %d sentences", made)
 
 

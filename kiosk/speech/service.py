@@ -27,7 +27,7 @@ import tempfile
 import threading
 import uuid
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,6 +217,21 @@ class SpeechService:
         if cached is not None:
             return cached
         return await self._bounded(self.synthesize, utt, fmt)
+
+    async def make_missing(self, utterances: Iterable[Utterance]) -> tuple[int, SpeechError | None]:
+        """Synthesise those not yet cached, in order; stop at the first failure.
+
+        Returns how many were made and the error that stopped it (None when all are made).
+        """
+        made = 0
+        for utt in utterances:
+            if self.cached(utt) is None:
+                try:
+                    await self.ensure(utt)
+                except SpeechError as exc:
+                    return made, exc
+                made += 1
+        return made, None
 
     async def _bounded(self, job: Callable[..., Path], *args: object) -> Path:
         if self._limiter.borrowed_tokens >= self._limiter.total_tokens:
