@@ -110,15 +110,11 @@ async def prebuild_prompts(speech: SpeechService) -> int:
     default voice; ``kiosk build --all-voices`` makes the other one too)."""
     if not speech.available():
         return 0
-    made = 0
-    for lang, text in fixed_prompts():
-        utt = prompt(speech, text, lang)
-        if speech.cached(utt) is None:
-            try:
-                await speech.ensure(utt)
-                made += 1
-            except SpeechError as exc:
-                log.warning("guide: prompt prebuild stopped: %s", exc)
-                return made
+    made, error = await speech.make_missing(
+        prompt(speech, text, lang) for lang, text in fixed_prompts()
+    )
+    if error is not None:
+        log.warning("guide: prompt prebuild stopped: %s", error)
+        return made
     log.info("guide: prebuilt %d prompts", made)
     return made

@@ -29,7 +29,7 @@ from kiosk.ime import ImeService, parse_fuzzy
 from kiosk.limits import RateLimiter
 from kiosk.resources import ASSETS, WIDGETS
 from kiosk.search.index import SearchIndex
-from kiosk.speech.engine import SpeechError, create_engine
+from kiosk.speech.engine import create_engine
 from kiosk.speech.service import SpeechService
 from kiosk.templating import make_environment
 
@@ -216,20 +216,15 @@ async def _prebuild_audio(
     if speech.fallback_reason:
         log.warning("speech: %s; reading with eSpeak NG", speech.fallback_reason)
     plans = [await speech.plan(report) for report in list(store.library.reports.values())]
+    # The first sentences of every report first: 朗读 starts at once on any of them.
     order = [u for plan in plans for u in plan[:PREBUILD_FIRST]]
     order += [u for plan in plans for u in plan[PREBUILD_FIRST:]]
-    made = failed = 0
-    for utt in order:
-        if speech.cached(utt, "mp3") is None:
-            try:
-                await speech.ensure(utt, "mp3")  # what the players fetch
-                made += 1
-            except SpeechError as exc:  # one bad sentence must not stop the rest
-                failed += 1
-                log.warning("speech: prebuild skipped %s: %s", utt.sentence_id, exc)
-    if failed and status is not None:  # health says so
-        status["prebuild"] = f"{failed} sentence(s) could not be made, see the log"
-    log.info("speech: prebuilt %d sentences (%d failed)", made, failed)
+    made, error = await speech.make_missing(order, "mp3")  # what the players fetch
+    if error is not None:
+        log.warning("speech: prebuild: %s", error)
+        if status is not None:  # health says so
+            status["prebuild"] = "some sentences could not be made, see the log"
+    log.info("speech: prebuilt %d sentences", made)
 
 
 async def _build_index(store: ContentStore, search: SearchIndex) -> None:

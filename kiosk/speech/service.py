@@ -27,7 +27,7 @@ import tempfile
 import threading
 import uuid
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,7 @@ from kiosk.speech.engine import (
     SpeechEngine,
     SpeechError,
     SpeechTimeout,
+    SpeechUnavailable,
     choose_voice,
     piece_limit,
     speaker,
@@ -321,6 +322,29 @@ class SpeechService:
         if cached is not None:
             return cached
         return await self._bounded(self.synthesize, utt, fmt)
+
+    async def make_missing(
+        self, utterances: Iterable[Utterance], fmt: str = "wav"
+    ) -> tuple[int, SpeechError | None]:
+        """Synthesise those not yet cached, in order. One sentence that fails is
+        logged and skipped (the rest still matter); an engine that is gone stops it.
+
+        Returns how many were made and the first error met (None when all are made).
+        """
+        made = 0
+        first: SpeechError | None = None
+        for utt in utterances:
+            if self.cached(utt, fmt) is None:
+                try:
+                    await self.ensure(utt, fmt)
+                except SpeechUnavailable as exc:
+                    return made, first or exc
+                except SpeechError as exc:
+                    log.warning("speech: %s not made: %s", utt.sentence_id or utt.text[:20], exc)
+                    first = first or exc
+                    continue
+                made += 1
+        return made, first
 
     async def _bounded(self, job: Callable[..., Path], *args: object) -> Path:
         if self._limiter.borrowed_tokens >= self._limiter.total_tokens:

@@ -65,6 +65,7 @@
     var english = false;
     var request = 0;
     var retry = 0;
+    var chooseWhenReady = false; // 空格 pressed before the candidates of this composition came
     /** @type {HTMLElement|null} */
     var $current = null;
 
@@ -114,6 +115,7 @@
     function setComposition(text) {
       composition = text.slice(0, MAX_COMPOSITION);
       $composition.textContent = composition;
+      chooseWhenReady = false;
       candidates = [];
       page = 0;
       pageStarts = [0];
@@ -136,6 +138,7 @@
           pageStarts = [0];
           renderCandidates();
           if (!candidates.length) $composition.textContent = composition + "  " + noneLabel;
+          else if (chooseWhenReady) choose(0);
         })
         .catch(function (err) {
           if (mine !== request) return;
@@ -172,6 +175,11 @@
     /** @param {HTMLElement} $b @param {boolean} on */
     function toggle($b, on) { $b.setAttribute("aria-disabled", on ? "false" : "true"); }
 
+    /** 空格: the first candidate, as soon as the bar shows this composition's. */
+    function chooseFirst() {
+      if (candidates.length) choose(0);
+      else if (composition) chooseWhenReady = true;
+    }
     /** @param {number} index */
     function choose(index) {
       var c = candidates[index];
@@ -200,7 +208,7 @@
       else if (action === "text") { commitRaw(); insert(value); }
       else if (action === "delete") { if (composition) setComposition(composition.slice(0, -1)); else backspace(); }
       else if (action === "clear") { setComposition(""); $input.value = ""; $input.dispatchEvent(new Event("input", { bubbles: true })); }
-      else if (action === "space") { if (composition) { if (candidates.length) choose(0); } else insert(" "); }
+      else if (action === "space") { if (composition) chooseFirst(); else insert(" "); }
       else if (action === "enter") enter();
       else if (action === "hide") { commitRaw(); close(); }
       else if (action === "mode") {
@@ -298,7 +306,7 @@
         setComposition(composition.slice(0, -1));
       } else if (composition && key === " ") {
         e.preventDefault();
-        if (candidates.length) choose(0);
+        chooseFirst();
       } else if (composition && key === "Enter") {
         e.preventDefault();
         commitRaw();
