@@ -37,7 +37,8 @@ def test_clips_cut_long_text_at_sentence_ends_like_the_guide() -> None:
 
 
 def test_build_prompts_makes_each_fixed_prompt_once(tmp_path: Path) -> None:
-    settings = Settings.from_env({}, cache_dir=str(tmp_path / "cache"))
+    # eSpeak NG: the fast engine (the natural voice's prompts are tested in test_kokoro).
+    settings = Settings.from_env({}, cache_dir=str(tmp_path / "cache"), speech_engine="pyttsx3")
     speech = make_speech(settings)
     try:
         made, failed = guide.build_prompts(speech)
