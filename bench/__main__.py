@@ -302,6 +302,12 @@ def hostile_import_section(tmp: Path) -> None:
     hostile_import.run(tmp, row)
 
 
+def first_audio_section(tmp: Path) -> None:
+    from bench import first_audio
+
+    first_audio.run(tmp, row)
+
+
 def guide_section(tmp: Path) -> None:
     from bench import guide
 
@@ -320,6 +326,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     hostile_import_section,
     guide_section,
     voices_section,
+    first_audio_section,
 ]
 
 if __name__ == "__main__":

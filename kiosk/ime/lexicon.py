@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from kiosk.ime.syllables import Syllables
-from kiosk.search._text import _load_jieba
+from kiosk.search._text import load_jieba
 
 #: Bump when the file layout or the scoring changes: old cache files are ignored.
 VERSION = 2
@@ -179,7 +179,7 @@ def base_signature() -> str:
 
 def _jieba() -> ModuleType:
     """jieba, loaded once and quietly by the search package."""
-    return _load_jieba()
+    return load_jieba()
 
 
 def _jieba_words() -> Iterator[tuple[str, int]]:

@@ -47,7 +47,7 @@ _jieba: ModuleType | None = None
 _jieba_lock = threading.Lock()
 
 
-def _load_jieba() -> ModuleType:
+def load_jieba() -> ModuleType:
     global _jieba
     if _jieba is None:
         with _jieba_lock:
@@ -104,7 +104,7 @@ def _clean(token: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _tokens_cached(text: str) -> tuple[str, ...]:
-    jieba = _load_jieba()
+    jieba = load_jieba()
     out = []
     for raw in jieba.cut_for_search(normalize(text)):
         tok = _clean(raw)
@@ -133,7 +133,7 @@ def contains(needle: str, norm: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Words of normalised ``text`` in jieba's precise mode, punctuation dropped."""
-    jieba = _load_jieba()
+    jieba = load_jieba()
     return [w for w in (_clean(raw) for raw in jieba.lcut(text)) if w]
 
 

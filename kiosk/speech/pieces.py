@@ -10,6 +10,9 @@ long is cut after a space, or else at the size. Linear in the length of the text
 from __future__ import annotations
 
 CLAUSE_MARKS = frozenset("，；、：,;:")
+#: The first piece a waiting listener hears is at most this long: a short phrase is
+#: said in a fraction of a second even by a neural voice (:func:`opening`).
+OPENING_CHARS = 8
 
 
 def clauses(text: str) -> list[str]:
@@ -54,3 +57,28 @@ def pieces(text: str, limit: int) -> list[str]:
     if current.strip():
         out.append(current)
     return [p for p in out if p.strip()]
+
+
+def opening(parts: list[str], limit: int = OPENING_CHARS) -> list[str]:
+    """``parts`` with their start as a piece of its own, for a listener who is waiting:
+    the first clause, or when that is longer than ``limit``, its words (jieba) that
+    fit in ``limit``. Joined, the pieces are the same text."""
+    if not parts:
+        return parts
+    head = clauses(parts[0])
+    if not head:
+        return parts
+    first, rest = head[0], "".join(head[1:])
+    if len(first) > limit:
+        from kiosk.search._text import load_jieba
+
+        taken = ""
+        for word in load_jieba().lcut(first):
+            if taken and len(taken) + len(word) > limit:
+                break
+            taken += word
+        if 1 < len(taken) < len(first):
+            first, rest = taken, first[len(taken) :] + rest
+    if not rest.strip():
+        return parts
+    return [first, rest, *parts[1:]]

@@ -21,13 +21,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
 import threading
 import uuid
 import wave
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,7 @@ from kiosk.speech.engine import (
     wav_duration,
 )
 from kiosk.speech.normalize import normalize
-from kiosk.speech.pieces import pieces
+from kiosk.speech.pieces import opening, pieces
 
 log = logging.getLogger("kiosk.speech")
 
@@ -220,8 +221,13 @@ class SpeechService:
 
     # -- making audio ------------------------------------------------------------------
 
-    def synthesize(self, utt: Utterance, fmt: str = "wav") -> Path:
+    def synthesize(
+        self, utt: Utterance, fmt: str = "wav", on_piece: Callable[[Path], None] | None = None
+    ) -> Path:
         """Make sure the audio exists (blocking). Raises SpeechError subclasses.
+
+        ``on_piece`` is called with each piece's WAV as soon as the engine has said it
+        (the opening words on their own), before the pieces are joined: :meth:`stream`.
 
         One thread makes a given sentence at a time. When the cache folder cannot
         be written (disk full, read-only, gone), this job's audio is made in a
@@ -229,7 +235,7 @@ class SpeechService:
         next time, so recovery needs no hand."""
         with self._locks[int(utt.key[:8], 16) % len(self._locks)]:
             try:
-                path = self._make(self.cache_dir, utt, fmt)
+                path = self._make(self.cache_dir, utt, fmt, on_piece)
                 if self.degraded_reason and self._runtime_degraded:
                     self.degraded_reason, self._runtime_degraded = None, False
                 return path
@@ -242,17 +248,23 @@ class SpeechService:
                 self._runtime_degraded = True
                 log.warning("speech: %s", self.degraded_reason)
                 try:
-                    return self._make(fallback, utt, fmt)
+                    return self._make(fallback, utt, fmt, on_piece)
                 except OSError as again:
                     raise SpeechError(f"cannot write audio anywhere: {again}") from again
 
-    def _make(self, root: Path, utt: Utterance, fmt: str) -> Path:
+    def _make(
+        self,
+        root: Path,
+        utt: Utterance,
+        fmt: str,
+        on_piece: Callable[[Path], None] | None = None,
+    ) -> Path:
         wav = self.cached(utt, "wav") or self.path(utt, "wav", root)
         if not wav.exists():
             wav.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(wav.parent, os.W_OK):
                 raise PermissionError(13, "not writable", str(wav.parent))
-            self._speak(utt, wav)
+            self._speak(utt, wav, on_piece)
             self.generation += 1  # new audio: lists of durations are out of date
         out = wav
         if fmt != "wav":
@@ -285,12 +297,19 @@ class SpeechService:
                 os.unlink(path)
                 total -= size
 
-    def _speak(self, utt: Utterance, wav: Path) -> None:
+    def _speak(
+        self, utt: Utterance, wav: Path, on_piece: Callable[[Path], None] | None = None
+    ) -> None:
         """Synthesise utt into wav; long text piece by piece (each piece its own job and
-        timeout, :mod:`kiosk.speech.pieces`), joined into one file."""
+        timeout, :mod:`kiosk.speech.pieces`), joined into one file. With ``on_piece``
+        (someone is waiting to hear it) the opening words are a piece of their own."""
         parts = pieces(utt.spoken, piece_limit(self.engine, utt.voice))
+        if on_piece is not None:
+            parts = opening(parts)
         if len(parts) == 1:
             self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+            if on_piece is not None:
+                on_piece(wav)
             return
         tag = uuid.uuid4().hex[:12]
         made: list[Path] = []
@@ -301,6 +320,8 @@ class SpeechService:
                 piece = wav.with_name(f".{wav.name}.{tag}.{i}.wav")
                 made.append(piece)
                 self.engine.synthesize(text, utt.voice, utt.rate, piece, self.timeout)
+                if on_piece is not None:
+                    on_piece(piece)
             if not made:
                 raise SpeechError("nothing to say")
             joined = wav.with_name(f".{wav.name}.{tag}.part")
@@ -322,6 +343,52 @@ class SpeechService:
         if cached is not None:
             return cached
         return await self._bounded(self.synthesize, utt, fmt)
+
+    async def stream(self, utt: Utterance) -> AsyncIterator[bytes]:
+        """One sentence's MP3 while it is being made, for a listener who is waiting:
+        the opening words are said and sent on their own (:func:`.pieces.opening`), the
+        rest follows piece by piece (MP3 frames without a LAME tag, so the pieces are
+        one stream). The whole file
+        lands in the cache as usual. Raises SpeechError before the first bytes when
+        nothing can be said; SpeechBusy when too many sentences wait."""
+        if self._limiter.borrowed_tokens >= self._limiter.total_tokens:
+            raise SpeechBusy("too many sentences are waiting for the speech engine")
+        chunks: queue.SimpleQueue[bytes | SpeechError | None] = queue.SimpleQueue()
+
+        def piece(wav: Path) -> None:
+            try:
+                chunks.put(mp3_frames(wav, self.timeout))
+            except SpeechError as exc:
+                chunks.put(exc)
+
+        def job() -> None:
+            try:
+                self.synthesize(utt, "mp3", on_piece=piece)
+                chunks.put(None)
+            except SpeechError as exc:
+                chunks.put(exc)
+            except Exception as exc:  # a broken engine must not leave the listener hanging
+                chunks.put(SpeechError(f"speech failed: {exc}"))
+
+        sent = False
+        # The listener's request takes the token and the response's task gives it back:
+        # borrowed on behalf of this stream, not of a task.
+        borrower = object()
+        await self._limiter.acquire_on_behalf_of(borrower)
+        try:
+            threading.Thread(target=job, name="speech-stream", daemon=True).start()
+            while (item := await anyio.to_thread.run_sync(chunks.get)) is not None:
+                if isinstance(item, SpeechError):
+                    raise item
+                sent = True
+                yield item
+        finally:
+            self._limiter.release_on_behalf_of(borrower)
+        if not sent:  # another request made it meanwhile: the cached file
+            path = self.cached(utt, "mp3")
+            if path is None:
+                raise SpeechError("the audio went missing")
+            yield path.read_bytes()
 
     async def make_missing(
         self, utterances: Iterable[Utterance], fmt: str = "wav"
@@ -430,22 +497,33 @@ def _join_wavs(parts: list[Path], out: Path) -> None:
                 dst.writeframes(src.readframes(src.getnframes()))
 
 
-def _encode_mp3(wav: Path, out: Path, timeout: float) -> None:
+def _lame(wav: Path, out: str, timeout: float, *options: str) -> bytes:
+    """Run lame (mono, constant 32 kbit/s) on wav; its standard output."""
     lame = shutil.which("lame")
     if lame is None:
         raise SpeechError("MP3 encoder 'lame' is not installed")
+    args = [lame, "--quiet", *options, "-m", "m", "--cbr", "-b", str(MP3_KBPS), str(wav), out]
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise SpeechTimeout(f"MP3 encoding took longer than {timeout:.0f} s") from None
+    if done.returncode != 0:
+        raise SpeechError(f"MP3 encoding failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+def _encode_mp3(wav: Path, out: Path, timeout: float) -> None:
     part = out.with_name(f".{out.name}.{uuid.uuid4().hex}.part")  # unique per job
     try:
-        done = subprocess.run(
-            [lame, "--quiet", "-m", "m", "--cbr", "-b", str(MP3_KBPS), str(wav), str(part)],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+        _lame(wav, str(part), timeout)
+        if not part.exists():
+            raise SpeechError("MP3 encoding failed: no output")
+        os.replace(part, out)
+    finally:
         part.unlink(missing_ok=True)
-        raise SpeechTimeout(f"MP3 encoding took longer than {timeout:.0f} s") from None
-    if done.returncode != 0 or not part.exists():
-        part.unlink(missing_ok=True)
-        raise SpeechError(f"MP3 encoding failed: {done.stderr.decode(errors='replace').strip()}")
-    os.replace(part, out)
+
+
+def mp3_frames(wav: Path, timeout: float) -> bytes:
+    """wav as bare MP3 frames (no LAME/Xing tag, which would give a player the length
+    of this piece alone): pieces encoded so play as one stream, one after another."""
+    return _lame(wav, "-", timeout, "-t")

@@ -109,3 +109,28 @@ def test_idle_reset_stops_the_reading(
     assert page.evaluate("[...document.querySelectorAll('audio')].every(a => a.paused)")
     assert page.locator(".kiosk-start__go").is_visible()
     page.context.close()
+
+
+def test_a_cold_report_reads_from_streamed_audio(
+    browser: Browser, serve: Callable[..., Server]
+) -> None:
+    """Nothing made yet (no prebuild): each sentence's MP3 is streamed while it is
+    said, and the phone's player plays it through and goes on to the next."""
+    server = serve(warm=False, KIOSK_SPEECH_PREBUILD="0")
+    page = new_page(browser, PHONE)
+    page.goto(server.url + SHORT)
+    order = _order(page, server)
+    streamed = []
+    page.on(
+        "response",
+        lambda r: (
+            streamed.append(r.url)
+            if "/audio/" in r.url and "content-length" not in r.headers
+            else None
+        ),
+    )
+    page.click(".kiosk-js-player-main")
+    seen = highlighted(page, 3, timeout=30)
+    assert seen == order[:3], seen  # each streamed sentence played to its end
+    assert len(streamed) >= 2 and all(".mp3" in u for u in streamed)
+    page.context.close()

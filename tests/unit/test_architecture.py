@@ -31,6 +31,7 @@ LAZY = {
     ("kiosk.content.documents", "pdfplumber"),
     ("kiosk.content.documents", "pypdfium2"),
     ("kiosk.search._text", "jieba"),
+    ("kiosk.speech.pieces", "kiosk.search._text"),  # jieba, only when a listener waits
     ("kiosk.content.batch", "pypinyin"),
     ("kiosk.speech._worker", "pyttsx3"),  # in the worker process only
     ("kiosk.speech._worker", "kiosk.speech.kokoro"),  # in the worker process only

@@ -57,6 +57,20 @@ def test_audio_is_synthesised_cached_and_ranged(client: TestClient) -> None:
     assert len(mp3.content) < len(response.content) / 5
 
 
+def test_a_cold_mp3_is_streamed_then_served_from_the_cache(client: TestClient) -> None:
+    """A sentence nobody asked for yet: its MP3 is sent while it is being made (no
+    length known), as audio; the next request gets the cached file, with Range."""
+    sentence = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"][3]
+    cold = client.get(sentence["audio"]["mp3"])
+    assert cold.status_code == 200 and cold.headers["content-type"] == "audio/mpeg"
+    assert "content-length" not in cold.headers  # streamed
+    assert cold.headers["x-speech-engine"] == "pyttsx3"
+    assert cold.content[:2] in (b"\xff\xfb", b"\xff\xf3")  # MP3 frames from the first byte
+    warm = client.get(sentence["audio"]["mp3"])
+    assert int(warm.headers["content-length"]) == len(warm.content) > 1000
+    assert warm.headers["accept-ranges"] == "bytes"
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -87,5 +101,6 @@ def test_a_hung_engine_fails_the_request_cleanly_and_recovers(client: TestClient
     sentences = client.get(f"/reports/{SLUG}/speech.json").json()["sentences"]
     speech.timeout = 0.001  # no synthesis finishes this fast: the job times out
     assert client.get(sentences[5]["audio"]["wav"]).status_code == 503
+    assert client.get(sentences[5]["audio"]["mp3"]).status_code == 503  # streamed: same
     speech.timeout = 15
     assert client.get(sentences[5]["audio"]["wav"]).status_code == 200

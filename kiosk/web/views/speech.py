@@ -7,9 +7,11 @@ kept in the page cache until new audio is made (its durations change then).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
 from kiosk.speech.engine import DEFAULT_GENDER, GENDERS, SpeechError
 from kiosk.speech.service import FORMATS, MEDIA_TYPES, SPEEDS
@@ -84,21 +86,31 @@ async def audio(request: Request) -> Response:
     utt = await speech.find(report, request.path_params["sentence"], speed, _gender(request))
     if utt is None:
         raise HTTPException(404)
-    if speech.cached(utt, fmt) is None and (refused := deps.rate_limited(request)):
+    headers = {
+        "Cache-Control": deps.IMMUTABLE,
+        "X-Speech-Engine": utt.engine,
+        "X-Speech-Voice": utt.voice,
+    }
+    cached = speech.cached(utt, fmt)
+    if cached is not None:
+        return FileResponse(cached, media_type=MEDIA_TYPES[fmt], headers=headers)
+    if refused := deps.rate_limited(request):
         return refused  # only making audio costs: cached files are served freely
     try:
+        if fmt == "mp3":  # the players: sound as soon as the first clause is said
+            chunks = speech.stream(utt)
+            first = await anext(chunks)
+            return StreamingResponse(_then(first, chunks), media_type="audio/mpeg", headers=headers)
         path = await speech.ensure(utt, fmt)
     except SpeechError as exc:
         return deps.speech_failed(exc, retry_after=2)
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Cache-Control": deps.IMMUTABLE,
-            "X-Speech-Engine": utt.engine,
-            "X-Speech-Voice": utt.voice,
-        },
-    )
+    return FileResponse(path, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+async def _then(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield first
+    async for chunk in rest:
+        yield chunk
 
 
 async def download_audio(request: Request) -> Response:

@@ -12,6 +12,8 @@
  */
 (function () {
   "use strict";
+  /** A rough length of speech per character, for a sentence whose audio is still being made. */
+  var SECONDS_PER_CHAR = 0.25;
   var Kiosk = window.Kiosk;
   var SENTENCES = ".kiosk-sentence, .kiosk-report__table tr[id]";
 
@@ -32,7 +34,7 @@
       loading: $root.getAttribute("data-label-loading"), unavailable: $root.getAttribute("data-label-unavailable"),
       finished: $root.getAttribute("data-label-finished")
     };
-    /** @type {Array<{id: string, audio: Object<string, string>}>} */
+    /** @type {Array<{id: string, text: string, spoken: string, duration: ?number, audio: Object<string, string>}>} */
     var sentences = [];
     var speed = "normal";
     var index = 0;
@@ -131,6 +133,18 @@
       }
     }
 
+    /**
+     * Seconds of sentence i: the audio's own length, or while it is still being made
+     * (streamed, length unknown) speech.json's, or else a guess from its spoken length.
+     * @param {number} i
+     */
+    function lengthOf(i) {
+      if (isFinite(audio.duration) && audio.duration > 0) return audio.duration;
+      var s = sentences[i];
+      if (!s) return 0;
+      return s.duration || (s.spoken || s.text || "").length * SECONDS_PER_CHAR;
+    }
+
     /** @param {number} i */
     function highlight(i) {
       document.querySelectorAll(".kiosk-sentence--current").forEach(function ($e) { $e.classList.remove("kiosk-sentence--current"); });
@@ -203,7 +217,8 @@
     audio.addEventListener("timeupdate", function () {
       Kiosk.emit("kiosk:speaking");
       var $el = element(index);
-      if (playing && $el && audio.duration > 0) follow($el, audio.currentTime / audio.duration);
+      var total = lengthOf(index);
+      if (playing && $el && total > 0) follow($el, Math.min(1, audio.currentTime / total));
     });
     audio.addEventListener("error", function () {
       if (!playing) return;

@@ -7,7 +7,7 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.speech.pieces import clauses, pieces
+from kiosk.speech.pieces import OPENING_CHARS, clauses, opening, pieces
 
 
 def test_short_text_is_one_piece() -> None:
@@ -47,3 +47,23 @@ def test_pieces_keep_every_character(text: str, limit: int) -> None:
     assert all(len(p) <= limit for p in out)
     # joined, the pieces are the text; only clauses of nothing but spaces are dropped
     assert "".join(out).replace(" ", "") == text.replace(" ", "")
+
+
+def test_the_opening_is_a_short_first_clause_or_its_first_words() -> None:
+    assert opening(["二〇一三年，全市共主动公开政府信息四百二十九条。"]) == [
+        "二〇一三年，",
+        "全市共主动公开政府信息四百二十九条。",
+    ]
+    long = "根据中华人民共和国政府信息公开条例的规定，现公布本年度报告。"
+    first, rest, *more = opening([long, "下一段。"])
+    assert first + rest == long and more == ["下一段。"]
+    assert 1 < len(first) <= OPENING_CHARS and first in ("根据中华人民共和国", "根据")
+    assert opening(["你好。"]) == ["你好。"]  # nothing after it: one piece
+    assert opening([]) == []
+
+
+@given(st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=4))
+def test_the_opening_keeps_every_character(parts: list[str]) -> None:
+    out = opening(parts)
+    assert "".join("".join(out).split()) == "".join("".join(parts).split())
+    assert len(out) >= len(parts)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio
 import pytest
 
 from kiosk.content.parse import parse_report
-from kiosk.speech.engine import SpeechUnavailable, create_engine, wav_duration, wav_rms
+from kiosk.speech.engine import (
+    EspeakCliEngine,
+    SpeechUnavailable,
+    create_engine,
+    wav_duration,
+    wav_rms,
+)
 from kiosk.speech.service import SpeechService
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -121,3 +130,60 @@ def test_adhoc_spoken_length_is_bounded(service: SpeechService) -> None:
     with pytest.raises(ValueError, match="when spoken"):
         service.adhoc("1‰" * 250, "zh-CN")  # 500 characters, several times longer spoken
     assert service.adhoc("今天天气很好。", "zh-CN").spoken
+
+
+class _GatedEngine(EspeakCliEngine):
+    """eSpeak NG that says the first piece at once and waits for ``gate`` before
+    each later piece: a listener must get the first clause before the rest is said."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.said: list[str] = []
+        self.waited_in_vain = False
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        if self.said and not self.gate.wait(timeout=20):
+            self.waited_in_vain = True
+        self.said.append(text)
+        return super().synthesize(text, voice, rate, out_path, timeout)
+
+
+def test_stream_sends_the_first_clause_before_the_rest_is_said(tmp_path: Path) -> None:
+    engine = _GatedEngine()
+    service = SpeechService(engine, tmp_path / "cache", timeout=15)
+    text = "二〇一三年，全市共主动公开政府信息四百二十九条，其中通过政府网站公开三百条。"
+    report = parse_report("s", f"---\ntitle: t\nlanguage: zh-CN\n---\n\n{text}\n")[0]
+    assert report is not None
+    utt = service.utterances(report)[0]
+    chunks: list[bytes] = []
+
+    async def listen() -> None:
+        async for chunk in service.stream(utt):
+            if not chunks:  # the first clause is here while the rest waits to be said
+                assert engine.said == ["二〇一三年，"] and service.cached(utt, "mp3") is None
+                engine.gate.set()
+            chunks.append(chunk)
+
+    with ThreadPoolExecutor(1) as pool:  # a browser test may hold this thread's loop
+        pool.submit(anyio.run, listen).result()
+    assert not engine.waited_in_vain
+    assert "".join(engine.said) == utt.spoken and len(chunks) == len(engine.said) == 2
+    # The stream is one playable MP3 as long as the cached sentence.
+    stream = tmp_path / "stream.mp3"
+    stream.write_bytes(b"".join(chunks))
+    subprocess.run(
+        ["lame", "--quiet", "--decode", str(stream), str(tmp_path / "s.wav")], check=True
+    )
+    wav = service.cached(utt, "wav")
+    assert wav is not None and service.cached(utt, "mp3") is not None
+    assert wav_duration(tmp_path / "s.wav") == pytest.approx(wav_duration(wav), abs=0.3)
+    assert wav_rms(tmp_path / "s.wav") > 0.01
+
+    # Made already: the cached file, in one piece.
+    async def again() -> list[bytes]:
+        return [c async for c in service.stream(utt)]
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(anyio.run, again).result() == [service.cached(utt, "mp3").read_bytes()]  # type: ignore[union-attr]
+    service.close()
