@@ -65,3 +65,66 @@ def run(tmp: Path, row: Callable[[str, str], None]) -> None:
         f"YAML alias bomb in front matter ({len(bomb)} bytes)",
         f"{(time.perf_counter() - start) * 1000:.2f} ms, {outcome}",
     )
+    server_rows(tmp, row)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def server_rows(tmp: Path, row: Callable[[str, str], None], texts: int = 100) -> None:
+    """A real server: ad-hoc speech stays within its disk budget (issue 14, item 1),
+    and distinct query values do not grow the page cache's memory (item 2)."""
+    import json
+    import urllib.request
+
+    from bench.server import ROOT, serve
+
+    budget_mb = 20
+    cache = tmp / "hostile-cache"
+    env = {
+        "KIOSK_CONTENT_DIR": str(ROOT / "content"),
+        "KIOSK_CACHE_DIR": str(cache),
+        "KIOSK_SPEECH_PREBUILD": "0",
+        "KIOSK_RELOAD_INTERVAL": "0",
+        "KIOSK_SPEECH_ENGINE": "pyttsx3",  # the disk budget, not the voice, is measured
+        "KIOSK_SPEAK_RATE_LIMIT": "off",
+        "KIOSK_RATE_LIMIT": "off",
+        "KIOSK_SPEECH_ADHOC_BUDGET_MB": str(budget_mb),
+    }
+    with serve("bench.apps:kiosk", env) as kiosk:
+        start = time.perf_counter()
+        for i in range(texts):
+            # Digits and ‰ make the spoken form long: the worst case per character.
+            text = f"第{i}条：" + "1‰2‰" * 40
+            body = json.dumps({"text": text, "lang": "zh-CN"}).encode()
+            request = urllib.request.Request(
+                kiosk.url + "/api/speak",
+                body,
+                {"Content-Type": "application/json", "Origin": kiosk.url},
+            )
+            with urllib.request.urlopen(request, timeout=120) as r:
+                r.read()
+        took = time.perf_counter() - start
+        adhoc = _folder_mb(cache / "audio" / "adhoc")
+        row(
+            f"ad-hoc audio after {texts} unique /api/speak texts (budget {budget_mb} MB)",
+            f"{adhoc:.1f} MB on disk ({took:.0f} s)",
+        )
+        slug = "kundulun-2013-report"
+        page = f"{kiosk.url}/reports/{slug}?from="
+        with urllib.request.urlopen(page + "s-00000000", timeout=30) as r:
+            r.read()
+        before = _rss_mb(kiosk.process.pid)
+        for i in range(1000):
+            with urllib.request.urlopen(f"{page}s-{i:08x}x{i}", timeout=30) as r:
+                r.read()
+        after = _rss_mb(kiosk.process.pid)
+        row("server RSS before / after 1,000 distinct ?from=", f"{before:.0f} MB / {after:.0f} MB")

@@ -96,7 +96,7 @@ class Settings:
     )
     speech_timeout: float = setting(
         30.0,
-        "Seconds one piece of a sentence (a run of clauses: at most 60 characters for Kokoro, 300 for eSpeak NG) may take to synthesise before the request fails with 503 and the engine restarts.",
+        "Seconds one piece of a sentence of up to 30 characters may take to synthesise (a longer piece, at most 60 characters for Kokoro and 300 for eSpeak NG, in proportion) before the request fails with 503 and the engine restarts.",
     )
     speech_max_waiting: int = setting(
         16, "Sentences that may wait for the speech engine at once; more get 503 with Retry-After."

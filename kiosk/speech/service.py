@@ -307,7 +307,9 @@ class SpeechService:
         if on_piece is not None:
             parts = opening(parts)
         if len(parts) == 1:
-            self.engine.synthesize(utt.spoken, utt.voice, utt.rate, wav, self.timeout)
+            self.engine.synthesize(
+                utt.spoken, utt.voice, utt.rate, wav, self.timeout_for(utt.spoken)
+            )
             if on_piece is not None:
                 on_piece(wav)
             return
@@ -319,7 +321,7 @@ class SpeechService:
                     continue  # punctuation only: nothing to say
                 piece = wav.with_name(f".{wav.name}.{tag}.{i}.wav")
                 made.append(piece)
-                self.engine.synthesize(text, utt.voice, utt.rate, piece, self.timeout)
+                self.engine.synthesize(text, utt.voice, utt.rate, piece, self.timeout_for(text))
                 if on_piece is not None:
                     on_piece(piece)
             if not made:
@@ -331,6 +333,11 @@ class SpeechService:
         finally:
             for p in made:
                 p.unlink(missing_ok=True)
+
+    def timeout_for(self, text: str) -> float:
+        """Seconds one job may take: ``timeout`` for up to 30 characters, in proportion
+        beyond (a long piece by a neural voice on a busy machine is slow, not hung)."""
+        return self.timeout * max(1.0, len(text) / 30)
 
     def _fallback_dir(self) -> Path:
         if self._fallback is None:
