@@ -103,24 +103,34 @@ async def _json_object(request: Request) -> dict[str, Any] | Response:
     return data
 
 
-async def speak(request: Request) -> Response:
-    """``POST /api/speak``: audio of ``{"text", "lang", "speed", "voice"}`` (``?format=mp3|wav``).
-
-    ``voice`` is female or male (女声/男声); without it, the reading settings' voice."""
+async def _text_body(request: Request, kind: LimitKind) -> tuple[dict[str, Any], str] | Response:
+    """What the text APIs share: the CORS preflight, the rate limit, a JSON object whose
+    ``text`` is clean (:func:`kiosk.toolbar.clean_text`). The object and the text, or
+    the response that refuses the request."""
     if request.method == "OPTIONS":
         return await cors.preflight(request)
-    if refused := _refused(request, "speak"):
+    if refused := _refused(request, kind):
         return refused
-    fmt = request.query_params.get("format", "mp3")
-    if fmt not in FORMATS:
-        return cors.api_error(request, 400, f"format must be one of {', '.join(FORMATS)}")
     data = await _json_object(request)
     if isinstance(data, Response):
         return data
     try:
-        text = toolbar.clean_text(data.get("text"))
+        return data, toolbar.clean_text(data.get("text"))
     except ValueError as exc:
         return cors.api_error(request, 422, str(exc))
+
+
+async def speak(request: Request) -> Response:
+    """``POST /api/speak``: audio of ``{"text", "lang", "speed", "voice"}`` (``?format=mp3|wav``).
+
+    ``voice`` is female or male (女声/男声); without it, the reading settings' voice."""
+    body = await _text_body(request, "speak")
+    if isinstance(body, Response):
+        return body
+    data, text = body
+    fmt = request.query_params.get("format", "mp3")
+    if fmt not in FORMATS:
+        return cors.api_error(request, 400, f"format must be one of {', '.join(FORMATS)}")
     lang = toolbar.language_of(data.get("lang"))
     if lang is None:
         return cors.api_error(request, 422, "lang must be zh-CN or en")
@@ -158,17 +168,10 @@ async def speak(request: Request) -> Response:
 
 async def pinyin(request: Request) -> Response:
     """``POST /api/pinyin``: ``{"text"}`` → ``{"text", "items": [{"char", "pinyin"}]}``."""
-    if request.method == "OPTIONS":
-        return await cors.preflight(request)
-    if refused := _refused(request, "light"):
-        return refused
-    data = await _json_object(request)
-    if isinstance(data, Response):
-        return data
-    try:
-        text = toolbar.clean_text(data.get("text"))
-    except ValueError as exc:
-        return cors.api_error(request, 422, str(exc))
+    body = await _text_body(request, "light")
+    if isinstance(body, Response):
+        return body
+    _, text = body
     return JSONResponse(
         {"text": text, "items": toolbar.pinyin_items(text)},
         headers={"Cache-Control": API_CACHE, **cors.cors_headers(request)},
