@@ -61,13 +61,19 @@ def measure(engine: str, n: int, tmp: Path) -> dict[str, float | str]:
         _get(urls[-1])  # the engine starts (a model loads) on its first sentence
         step = max(1, (len(urls) - 1) // n)
         picked = urls[: len(urls) - 1 : step][:n]
-        firsts, wholes, speaker = [], [], ""
+        firsts, wholes, speaker, failed = [], [], "", 0
         for url in picked:
-            ttfb, total, _, headers = _get(url)
+            try:
+                ttfb, total, _, headers = _get(url)
+            except (OSError, http.client.HTTPException, RuntimeError):
+                failed += 1  # cut off or refused: counted, not timed
+                continue
             firsts.append(ttfb)
             wholes.append(total)
             speaker = headers.get("x-speech-engine", "")
         warm = [_get(url)[0] for url in picked]
+    if not firsts:
+        raise RuntimeError(f"{engine}: every sentence failed")
     firsts.sort()
     return {
         "speaker": speaker,
@@ -76,6 +82,7 @@ def measure(engine: str, n: int, tmp: Path) -> dict[str, float | str]:
         "whole_median_ms": statistics.median(wholes) * 1000,
         "warm_median_ms": statistics.median(warm) * 1000,
         "n": len(firsts),
+        "failed": failed,
     }
 
 
@@ -94,7 +101,7 @@ def run(
         row(
             f"{label}: first audio cold, median / p90 of {m['n']} sentences",
             f"{m['first_median_ms']:.0f} ms / {m['first_p90_ms']:.0f} ms"
-            f" (whole sentence {m['whole_median_ms']:.0f} ms)",
+            f" (whole sentence {m['whole_median_ms']:.0f} ms; {m['failed']} failed)",
         )
         row(f"{label}: first audio warm (made before), median", f"{m['warm_median_ms']:.1f} ms")
 
