@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Browser, CDPSession, Page
@@ -148,10 +149,17 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     box = paragraph.bounding_box()
     assert box is not None
     finger.page.wait_for_timeout(450)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
     finger.touch(box["x"] + 40, box["y"] + 20)
     text = "".join(paragraph.inner_text().split())
     spoken = "".join(wait_said(page, text[:12]).split())
     assert spoken in (text, text + "。")
+    # Read from the report's own sentence audio (made before, like 朗读), not as prompts.
+    first = paragraph.locator(".kiosk-sentence").first.get_attribute("id")
+    wait_for(page, "window.kioskGuide.speaking()")
+    assert any(f"/audio/{SLUG}/normal/{first}.mp3" in url for url in fetched), fetched
+    assert not any("/guide/prompt" in url and text[:6] in unquote(url) for url in fetched)
     assert said(page)[-2] == f"第 2 页，共 {total} 页。"  # nothing else turned the page
 
     # Settings: open the panel, choose size 4.

@@ -180,7 +180,7 @@
     var token = 0;
     /** @type {AudioBufferSourceNode|null} */
     var playing = null;
-    /** @type {{text: string, lang: string}[]} */
+    /** @type {{text: string, lang: string, audio?: string}[]} */
     var queue = [];
     var inputAt = 0;  // the input a speech answers: for timings
     var touchedAt = 0;  // the visitor's last touch or key
@@ -203,13 +203,13 @@
     /**
      * A clip, fetched and decoded once per page. `ready` (preloading): only if the
      * server has it made already — preloading never keeps the engine busy.
-     * @param {{text: string, lang: string}} seg @param {boolean=} ready @returns {Promise<AudioBuffer|null>}
+     * @param {{text: string, lang: string, audio?: string}} seg @param {boolean=} ready @returns {Promise<AudioBuffer|null>}
      */
     function clip(seg, ready) {
       var voice = /^en\b/i.test(seg.lang) ? "en" : "zh-CN";  // the interface languages' voices
-      var key = voice + "\u001f" + seg.text;
+      var key = seg.audio || voice + "\u001f" + seg.text;
       if (!clips[key]) {
-        var url = endpoint + "?lang=" + voice + "&text=" + encodeURIComponent(seg.text) + (ready ? "&ready=1" : "");
+        var url = seg.audio || endpoint + "?lang=" + voice + "&text=" + encodeURIComponent(seg.text) + (ready ? "&ready=1" : "");
         clips[key] = fetch(url, { credentials: "same-origin" }).then(function (r) {
           if (r.status !== 200) throw new Error(String(r.status));
           return r.arrayBuffer();
@@ -308,7 +308,10 @@
       lastSaid = sentences;
       var segs = [];
       sentences.forEach(function (clauses) {
-        clauses.forEach(function (c) { segs = segs.concat(segments(clauseText(c), clauseLang(c))); });
+        clauses.forEach(function (c) {
+          if (typeof c !== "string" && c.audio) segs.push({ text: c.text, lang: c.lang, audio: c.audio });
+          else segs = segs.concat(segments(clauseText(c), clauseLang(c)));
+        });
       });
       segs.forEach(function (seg) { clip(seg); });  // all on their way: no gap between clips
       queue = queue.concat(segs);
@@ -318,6 +321,7 @@
 
     /** Fetch and decode the clips this screen will need, so a touch speaks at once. */
     function preload() {
+      loadSentenceAudio();
       var texts = Object.keys(S).map(function (k) { return S[k]; }).filter(function (t) { return t.indexOf("%(") < 0; });
       if (script.name) texts.push(script.name);
       items().slice(0, 60).forEach(function ($el) { if (isControl($el)) texts.push(nameOf($el)); });
@@ -350,11 +354,52 @@
       return out;
     }
 
-    /** @param {HTMLElement} $el @returns {Array<Array<string|{text: string, lang: string}>>} */
+    // -- a report's own audio -----------------------------------------------------------
+    // On a report page a block of text is read from the report's sentence audio (made
+    // before, in the visitor's voice, like 朗读), not synthesised again as a prompt.
+    /** @type {Object<string, string>|null} sentence id → its audio URL */
+    var sentenceAudio = null;
+    function loadSentenceAudio() {
+      var $player = document.querySelector(".kiosk-player[data-speech]");
+      if (!$player || sentenceAudio) return;
+      sentenceAudio = {};
+      var url = $player.getAttribute("data-speech") || "";
+      var voice = $player.getAttribute("data-voice");
+      if (voice) url += "?voice=" + encodeURIComponent(voice);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (data) {
+          if (!data.available) return;
+          data.sentences.forEach(function (/** @type {{id: string, audio: Object<string, string>}} */ x) {
+            if (sentenceAudio) sentenceAudio[x.id] = x.audio.mp3;
+          });
+        })
+        .catch(function () { sentenceAudio = null; });  // prompts meanwhile; tried again next time
+    }
+    /**
+     * The sentences of a block as clauses with their audio, or null when one is unknown.
+     * @param {HTMLElement} $el @returns {Array<{text: string, lang: string, audio: string}>|null}
+     */
+    function reportSentences($el) {
+      var $sentences = $el.querySelectorAll(".kiosk-sentence[id]");
+      if (!$sentences.length || !sentenceAudio) return null;
+      var out = [];
+      for (var i = 0; i < $sentences.length; i++) {
+        var $s = /** @type {HTMLElement} */ ($sentences[i]);
+        var audioUrl = sentenceAudio[$s.id];
+        if (!audioUrl) return null;
+        out.push({ text: textOf($s), lang: langOf($el), audio: audioUrl });
+      }
+      return out;
+    }
+
+    /** @param {HTMLElement} $el @returns {Array<Array<string|{text: string, lang: string, audio?: string}>>} */
     function describe($el) {
       if (!isControl($el)) {
         var text = { text: textOf($el), lang: langOf($el) };
-        return roleOf($el) === "heading" ? [[text, S.heading]] : [[text]];
+        if (roleOf($el) === "heading") return [[text, S.heading]];
+        var read = reportSentences($el);
+        return read ? [read] : [[text]];
       }
       var role = roleOf($el);
       var first = [{ text: nameOf($el), lang: langOf($el) }, S[role] || ""].concat(stateOf($el));
