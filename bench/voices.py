@@ -1,13 +1,15 @@
 """The ear in the bench: how well each engine and voice is understood, and how fast.
 
 Per engine and voice: the character error rate of an offline recogniser (Whisper base,
-:mod:`bench.recognise`) over report sentences, the real-time factor (wall seconds of
-synthesis per second of audio, and CPU seconds of the worker per second of audio, which
-a busy machine changes less), time to first audio (cold: not cached, engine running;
+:mod:`bench.recognise`) over report sentences and its syllable error rate (toneless
+pinyin: what the voice said wrong or unclearly, not the recogniser's pick among
+homophones), the real-time factor (wall seconds of synthesis per second of audio, and
+CPU seconds of the worker per second of audio, which a busy machine changes less), time to first audio (cold: not cached, engine running;
 warm: cached), and the worker's peak RSS. Then the seed report's build time.
 
 Run alone: ``python -m bench.voices [--sentences N] [--voices zf_xiaobei,zm_yunjian,espeak]
-[--no-build]``; ``make bench`` runs it with the rest.
+[--no-build] [--details]`` (``--details``: each sentence as said and as heard);
+``make bench`` runs it with the rest.
 """
 
 from __future__ import annotations
@@ -68,8 +70,12 @@ def _peak_rss_mb(pid: int | None) -> float:
     return 0.0
 
 
-def measure_voice(voice: str, texts: list[str], tmp: Path) -> dict[str, float]:
-    from bench.recognise import cer, transcribe
+def measure_voice(
+    voice: str, texts: list[str], tmp: Path, details: bool = False
+) -> dict[str, float]:
+    """Figures for one voice; with ``details``, print per sentence what was said, what
+    the recogniser heard, the CER and the syllable error rate."""
+    from bench.recognise import cer, ser, transcribe
     from kiosk import models
     from kiosk.speech.engine import (
         MANDARIN_VOICE,
@@ -94,7 +100,7 @@ def measure_voice(voice: str, texts: list[str], tmp: Path) -> dict[str, float]:
         started = time.perf_counter() - t
         cpu0 = _cpu_seconds(engine.worker_pid)
         wall = audio = 0.0
-        firsts, errors = [], []
+        firsts, errors, syllable_errors = [], [], []
         for i, text in enumerate(texts):
             spoken = normalize(text, "zh-CN").strip()
             wav = out / f"{i:03d}.wav"
@@ -103,7 +109,12 @@ def measure_voice(voice: str, texts: list[str], tmp: Path) -> dict[str, float]:
             took = time.perf_counter() - t
             wall, audio = wall + took, audio + seconds
             firsts.append(took)
-            errors.append(cer(spoken, transcribe(wav)))
+            heard = transcribe(wav)
+            errors.append(cer(spoken, heard))
+            syllable_errors.append(ser(spoken, heard))
+            if details:
+                print(f"    {voice} {i:3d} CER {errors[-1]:.3f} SER {syllable_errors[-1]:.3f}")
+                print(f"      said  {spoken}\n      heard {heard}", flush=True)
         cpu = _cpu_seconds(engine.worker_pid) - cpu0
         rss = _peak_rss_mb(engine.worker_pid)
         # warm: the file exists; what a cached answer costs is reading it
@@ -116,6 +127,8 @@ def measure_voice(voice: str, texts: list[str], tmp: Path) -> dict[str, float]:
     return {
         "cer": statistics.mean(errors),
         "cer_median": statistics.median(errors),
+        "ser": statistics.mean(syllable_errors),
+        "ser_median": statistics.median(syllable_errors),
         "rtf": wall / audio,
         "cpu_rtf": cpu / audio,
         "first_cold_ms": statistics.median(firsts) * 1000,
@@ -152,11 +165,15 @@ def run(
     n: int = 40,
     voices: list[str] | None = None,
     build: bool = True,
+    details: bool = False,
 ) -> None:
     from kiosk import models
     from kiosk.speech.engine import KOKORO_DEFAULT_VOICES
 
-    print("voices (recogniser: Whisper base; RTF = synthesis / audio seconds)")
+    print(
+        "voices (recogniser: Whisper base; CER = characters, SER = toneless pinyin syllables;"
+        " RTF = synthesis / audio seconds)"
+    )
     texts = sentences(n)
     kokoro_ok = models.locate("kokoro") is not None
     if voices is None:
@@ -165,13 +182,17 @@ def run(
         if voice != ESPEAK and not kokoro_ok:
             row(f"{voice}", f"skipped: {models.problem('kokoro')}")
             continue
-        m = measure_voice(voice, texts, tmp)
+        m = measure_voice(voice, texts, tmp, details)
         default = [g for g, v in KOKORO_DEFAULT_VOICES.items() if v == voice]
         label = f"{'kokoro ' + voice if voice != ESPEAK else 'eSpeak NG cmn-latn-pinyin'}"
         label += f" (default {default[0]})" if default else ""
         row(
             f"{label}: CER over {len(texts)} sentences",
             f"mean {m['cer']:.3f}, median {m['cer_median']:.3f}",
+        )
+        row(
+            f"{label}: syllable error rate (toneless pinyin)",
+            f"mean {m['ser']:.3f}, median {m['ser_median']:.3f}",
         )
         row(
             f"{label}: RTF wall / worker CPU",
@@ -199,6 +220,9 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=40)
     parser.add_argument("--voices", help="comma-separated: zf_xiaobei,...,espeak")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument(
+        "--details", action="store_true", help="print each sentence: said, heard, CER, SER"
+    )
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
 
@@ -209,7 +233,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-voices-"))
     try:
         voices = args.voices.split(",") if args.voices else None
-        run(tmp, row, args.sentences, voices, not args.no_build)
+        run(tmp, row, args.sentences, voices, not args.no_build, args.details)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("\n| benchmark | result |\n| --- | --- |")

@@ -8,7 +8,9 @@ Front end: misaki 0.9.4's ``zh`` G2P in its v1.0 form (jieba words, pypinyin rea
 IPA with tone arrows, which is the alphabet of Kokoro v1.0's vocabulary), with two fixes:
 ``〇`` becomes 零 (misaki drops it), and pypinyin's ``tone_sandhi`` is on, so 3-3 tone
 pairs inside a word are read as a person reads them (你好 → ni2 hao3); 一 and 不 are
-already changed by pypinyin. The model takes at most 510 phoneme tokens per call, so
+already changed by pypinyin; and a syllable without an initial after one that ends in
+-n is kept apart by a space (进一步 ``ʨi↘n i↗pu↘``, not ``ʨi↘ni↗pu↘``, which the voice
+said as jin ni bu: pinyin writes the apostrophe of 西安 for the same reason). The model takes at most 510 phoneme tokens per call, so
 longer phoneme strings are cut at clause punctuation (then at word spaces) and the
 pieces joined.
 """
@@ -26,6 +28,8 @@ SAMPLE_RATE = 24000
 MAX_TOKENS = 510
 MODEL_FILE = "kokoro-v1.0.int8.onnx"
 _CLAUSE_END = re.compile(r"(?<=[,.!?;:])\s+")
+# IPA a syllable without an initial starts with (一 i, 无 u, 于 y, 要 jau, 为 wei, 月 ɥe).
+_ZERO_INITIAL = frozenset("aeiouyɤəɛʊɨjwɥ")
 
 
 @cache
@@ -54,9 +58,20 @@ def phonemes(text: str) -> str:
                 lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True)
                 for w in words
             )
-            segment = " ".join("".join(zh.ZHG2P.py2ipa(p) for p in r) for r in readings)
+            segment = " ".join(_join([zh.ZHG2P.py2ipa(p) for p in r]) for r in readings)
         out.append(segment)
     return "".join(out).replace(chr(815), "")
+
+
+def _join(syllables: list[str]) -> str:
+    """The IPA syllables of one word, with a space where -n meets a syllable without
+    an initial (else the n is heard as the next syllable's initial)."""
+    out = ""
+    for ipa in syllables:
+        if out.endswith("n") and ipa[:1] in _ZERO_INITIAL:
+            out += " "
+        out += ipa
+    return out
 
 
 def split_tokens(ids: list[int], breaks: set[int], limit: int = MAX_TOKENS) -> list[list[int]]:

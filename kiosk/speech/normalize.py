@@ -13,11 +13,13 @@ every digit that is left, hence the output never contains an ASCII digit.
 1. Prepare: full-width digits become ASCII; whitespace touching a number is
    dropped next to CJK text (``信息 393条``) and collapsed to one space
    elsewhere.
-2. Enumeration at the start: ``(一)`` → 一, ``(1)`` → 一, ``1.``/``1、`` → 一、.
+2. Enumeration at the start: ``(一)``, ``(1)``, ``1.``, ``1、`` and ``①`` → 一、 (the
+   、 is a pause: without it ``(四)行政事业性收费`` ran together as 四行政…).
 2b. Currency: ``￥13.5`` → 十三点五元, ``$500`` → 五百美元, ``HKD 2,000`` →
    两千港元, ``¥1,200万`` → 一千二百万元 (amounts in 元/万元/亿元 are cardinals
    with their unit, rule 12).
-2c. Digits read one by one after 尾号/尾数/末四位/后4位: ``尾号1234`` → 尾号幺二三四.
+2c. Digits read one by one after 尾号/尾数/末四位/后4位 and postal codes after
+   邮编/邮政编码: ``尾号1234`` → 尾号幺二三四, ``邮编：410702`` → 邮编：四幺〇七〇二.
 3. Telephone numbers, digit by digit with 幺 for 1 and 〇 for 0: area-code
    shape ``0472-2345678``, 11-digit mobiles, 5-digit 12xxx service lines
    (``12345``), and runs of 5+ digits shortly after 电话/热线/手机/传真/咨询.
@@ -46,7 +48,9 @@ every digit that is left, hence the output never contains an ASCII digit.
     (codes, ICP numbers); anything else is a cardinal, said with 两 for a
     leading 2 before 千/万/亿 (两千五百) and for a lone 2 before a measure word
     (两个). A unit right after the number is spoken: km → 公里, m² → 平方米.
-13. Symbols anywhere: ± → 正负, ≥ → 大于等于, ≤ → 小于等于, ℃ → 摄氏度, ㎡, ㎞.
+13. Symbols anywhere: ± → 正负, ≥ → 大于等于, ≤ → 小于等于, ℃ → 摄氏度, ㎡, ㎞,
+   + → 加 (图文+视频, 增/减：+5), ① … ⑳ → 一 … 二十 (the voice drops these signs
+   silently).
 
 English text (``language`` starting with ``en``) only has its whitespace
 collapsed and ``%`` after a number spelled " percent".
@@ -69,8 +73,20 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _DIGIT_WORDS = str.maketrans("0123456789", "〇一二三四五六七八九")
 _PHONE_WORDS = str.maketrans("0123456789", "〇幺二三四五六七八九")
+# ① … ⑳ (U+2460 …)
+_CIRCLED = {chr(0x2460 + i): str(cn2an.an2cn(i + 1, "low")) for i in range(20)}
 _SYMBOLS = str.maketrans(
-    {"±": "正负", "≥": "大于等于", "≤": "小于等于", "℃": "摄氏度", "㎡": "平方米", "㎞": "公里"}
+    {
+        "±": "正负",
+        "≥": "大于等于",
+        "≤": "小于等于",
+        "℃": "摄氏度",
+        "㎡": "平方米",
+        "㎞": "公里",
+        "+": "加",
+        "＋": "加",
+        **_CIRCLED,
+    }
 )
 _UNITS = {
     "km²": "平方公里",
@@ -194,11 +210,12 @@ def _tidy_space(m: re.Match[str]) -> str:
 
 def _enumeration(m: re.Match[str]) -> str:
     indent, hanzi, number, listed = m.group("indent", "hanzi", "number", "listed")
+    circled = m.group("circled")
     if hanzi:
-        return indent + hanzi
-    if number:
-        return indent + _cardinal(number)
-    return indent + _cardinal(listed) + "、"
+        return indent + hanzi + "、"
+    if circled:
+        return indent + _CIRCLED[circled] + "、"
+    return indent + _cardinal(number or listed) + "、"
 
 
 def _area_phone(m: re.Match[str]) -> str:
@@ -305,7 +322,8 @@ _RULES: tuple[_Rule, ...] = (
     # 2. enumeration at the start of the sentence
     _rule(
         r"^(?P<indent>\s*)(?:[(（](?P<hanzi>[一二三四五六七八九十]+)[)）]"
-        r"|[(（](?P<number>[0-9]{1,2})[)）]|(?P<listed>[0-9]{1,2})[.．、)）](?![0-9])\s*)",
+        r"|[(（](?P<number>[0-9]{1,2})[)）]|(?P<listed>[0-9]{1,2})[.．、)）](?![0-9])\s*"
+        r"|(?P<circled>[\u2460-\u2473])[、.．]?\s*)",
         _enumeration,
     ),
     # 2b. currency, 2c. digits one by one
@@ -314,7 +332,8 @@ _RULES: tuple[_Rule, ...] = (
         _currency,
     ),
     _rule(
-        r"(?P<cue>尾号|尾数|末四位|后四位|[末后][0-9一二三四五六七八九]位)(?P<sep>[为是:：]?\s*+)"
+        r"(?P<cue>尾号|尾数|末四位|后四位|[末后][0-9一二三四五六七八九]位|邮编|邮政编码)"
+        r"(?P<sep>[为是:：]?\s*+)"
         r"(?P<digits>[0-9]++)",
         _one_by_one,
     ),

@@ -57,6 +57,15 @@ def test_front_end_reads_zero_and_applies_tone_sandhi() -> None:
     assert phonemes("  ") == ""
 
 
+def test_a_syllable_without_an_initial_is_not_run_into_a_final_n() -> None:
+    # 进一步 said as jin ni bu, 满意 as mai yi (the recogniser heard 尽尽不, 买一)
+    assert "ʨi↘n i↗pu↘" in phonemes("二、进一步扩大公开范围。")
+    assert "ma↓n i↘" in phonemes("群众满意度进一步提升。")
+    assert "kwa→n y↗" in phonemes("关于印发政务公开工作要点的通知")
+    assert "kʊ→ŋa→n" in phonemes("公安")  # -ng is never an initial: nothing to keep apart
+    assert "ɕi↘nɕi→" in phonemes("信息")
+
+
 def test_token_runs_stay_within_the_model_limit() -> None:
     ids = ([5] * 30 + [3]) * 40  # 1,240 tokens, a clause mark (3) every 31
     runs = split_tokens(ids, {3}, 510)
