@@ -164,6 +164,7 @@ def test_toolbar_speaks_in_the_readers_voice(settings: Settings) -> None:
         assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
 
 
+@pytest.mark.usefixtures("lexicon_cache")  # a kiosk-mode app builds the 拼音 lexicon
 def test_guide_prompts_speak_in_the_visitors_voice(settings: Settings) -> None:
     from kiosk.prefs import COOKIE, Prefs
 
