@@ -49,22 +49,27 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
+def settings_over(content_dir: Path, cache_dir: Path, **overrides: Any) -> Settings:
+    """The tests' settings over a content and a cache folder, with ``overrides``."""
+    values: dict[str, Any] = {
+        "content_dir": str(content_dir),
+        "cache_dir": str(cache_dir),
+        "reload_interval": 0,
+        "speech_prebuild": False,
+        # Tests that need audio but no particular voice use eSpeak NG (fast); the
+        # natural voice has its own tests (tests/unit/speech/test_kokoro.py).
+        "speech_engine": "pyttsx3",
+        "allowed_hosts": "testserver",  # the host TestClient sends
+    }
+    return Settings.from_env({}, **{**values, **overrides})
+
+
 @pytest.fixture
 def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
     """Settings over this test's content and cache, with ``overrides`` (real settings)."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "content_dir": str(content_dir),
-            "cache_dir": str(tmp_path / "cache"),
-            "reload_interval": 0,
-            "speech_prebuild": False,
-            # Tests that need audio but no particular voice use eSpeak NG (fast); the
-            # natural voice has its own tests (tests/unit/speech/test_kokoro.py).
-            "speech_engine": "pyttsx3",
-            "allowed_hosts": "testserver",  # the host TestClient sends
-        }
-        return Settings.from_env({}, **{**values, **overrides})
+        return settings_over(content_dir, tmp_path / "cache", **overrides)
 
     return make
 
