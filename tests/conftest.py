@@ -108,7 +108,7 @@ def lexicon_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     builds the lexicon at start-up). The base depends only on the installed jieba and
     pypinyin, so sharing it changes nothing a test sees; the reports' layer, which
     depends on the content, is still made by each app."""
-    cache = _made_once(tmp_path_factory, "warm-lexicon", lambda tmp: _make_lexicon(tmp))
+    cache = _made_once(tmp_path_factory, "warm-lexicon", _make_lexicon)
     load_base(cache)  # from the file (or this process's memory): milliseconds
     return cache
 
