@@ -13,9 +13,11 @@ largest part of every page, rendered once per settings and page and kept),
 from __future__ import annotations
 
 import hashlib
+import threading
 from functools import cache
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from kiosk import i18n, navigation, prefs
@@ -37,9 +39,33 @@ def asset_url(path: str) -> str:
     return f"/assets/{path}?v={_asset_version(path)}"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole process, so every app (and
+    every environment) compiles a template once, not once per app: compiling is
+    most of the cost of a page's first rendering. Jinja checks each entry against
+    the template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self._lock:
+            self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(panels: ByteCache[Markup]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([TEMPLATES, WIDGETS]),
+        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,

@@ -1,7 +1,7 @@
 """Building a static export for the tests (tests/web/test_export.py, tests/browser/test_nginx.py).
 
 Exports start from the session's audio (the ``audio_cache`` fixture of
-tests/conftest.py, copied with ``tests.servers.copy_audio``): none synthesises
+tests/conftest.py, copied with ``tests.servers.copy_warm``): none synthesises
 the library again.
 """
 

@@ -1,7 +1,7 @@
 """Timing-ratio check: doubling an adversarial input must not quadruple the time.
 
 A quadratic regex shows up as a ratio near 4 when the input doubles; a linear
-one stays near 2. Times are the best of several runs of process CPU time, with
+one stays near 2. Times are the best of three runs of process CPU time, with
 the garbage collector off, and a failing ratio is measured again before the
 check fails, so a busy machine does not make the test flaky. Inputs are sized
 so that the small one takes milliseconds, where a quadratic rule already costs
@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 RATIO = 2.5
-_RUNS = 5
+_RUNS = 3
 _ATTEMPTS = 3
 _FLOOR = 0.002  # seconds: below this, timer noise dominates
 

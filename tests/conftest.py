@@ -18,9 +18,11 @@ from starlette.testclient import TestClient
 
 from kiosk.config import Settings
 from kiosk.content.library import load_library
+from kiosk.guide import build_prompts
+from kiosk.ime.service import ImeService, load_base
 from kiosk.services import make_speech
 from kiosk.web.app import create_app
-from tests.servers import Server, content_with_fixtures, copy_audio, start_server, stop_server
+from tests.servers import Server, content_with_fixtures, copy_warm, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -47,22 +49,27 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
+def settings_over(content_dir: Path, cache_dir: Path, **overrides: Any) -> Settings:
+    """The tests' settings over a content and a cache folder, with ``overrides``."""
+    values: dict[str, Any] = {
+        "content_dir": str(content_dir),
+        "cache_dir": str(cache_dir),
+        "reload_interval": 0,
+        "speech_prebuild": False,
+        # Tests that need audio but no particular voice use eSpeak NG (fast); the
+        # natural voice has its own tests (tests/unit/speech/test_kokoro.py).
+        "speech_engine": "pyttsx3",
+        "allowed_hosts": "testserver",  # the host TestClient sends
+    }
+    return Settings.from_env({}, **{**values, **overrides})
+
+
 @pytest.fixture
 def make_settings(content_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
     """Settings over this test's content and cache, with ``overrides`` (real settings)."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "content_dir": str(content_dir),
-            "cache_dir": str(tmp_path / "cache"),
-            "reload_interval": 0,
-            "speech_prebuild": False,
-            # Tests that need audio but no particular voice use eSpeak NG (fast); the
-            # natural voice has its own tests (tests/unit/speech/test_kokoro.py).
-            "speech_engine": "pyttsx3",
-            "allowed_hosts": "testserver",  # the host TestClient sends
-        }
-        return Settings.from_env({}, **{**values, **overrides})
+        return settings_over(content_dir, tmp_path / "cache", **overrides)
 
     return make
 
@@ -78,24 +85,47 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="session")
-def audio_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder holding every sentence's audio (WAV and MP3, normal speed) of
-    the bundled content and the fixture reports, made once per session (shared by
-    pytest-xdist's workers: the first makes it, the others wait on the lock). Audio
-    is keyed by what is spoken, so tests copy it (``copy_audio``) or share it
-    freely; only the speech tests, which are about making audio, start without it."""
-    base = tmp_path_factory.getbasetemp()
+def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(folder)`` once per session, shared by pytest-xdist's workers (the first
+    makes it, the others wait on the lock); returns the folder."""
+    base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # one folder for the workers' session
         base = base.parent
-    tmp = base / "warm-audio"
+    tmp = base / name
     tmp.mkdir(exist_ok=True)
     with open(tmp / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (tmp / ".done").exists():
-            _make_audio(tmp)
+            make(tmp)
             (tmp / ".done").touch()
-    return tmp / "cache"
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def lexicon_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the 拼音 base lexicon, built once per session (≈ 12 s
+    of CPU) and loaded into this process, where every app then finds it (kiosk mode
+    builds the lexicon at start-up). The base depends only on the installed jieba and
+    pypinyin, so sharing it changes nothing a test sees; the reports' layer, which
+    depends on the content, is still made by each app."""
+    cache = _made_once(tmp_path_factory, "warm-lexicon", _make_lexicon)
+    load_base(cache)  # from the file (or this process's memory): milliseconds
+    return cache
+
+
+def _make_lexicon(tmp: Path) -> None:
+    load_base(tmp)
+
+
+@pytest.fixture(scope="session")
+def audio_cache(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -> Path:
+    """A warm cache folder, made once per session: every sentence's audio (WAV and
+    MP3, normal speed) of the bundled content and the fixture reports, 语音导览's
+    fixed prompts (default voice: what a kiosk server prebuilds at start-up) and the
+    拼音 lexicons of that content. Audio is keyed by what is spoken and a lexicon by
+    what it was built from, so tests copy it (``copy_warm``) or share it freely;
+    only the speech tests, which are about making audio, start without it."""
+    return _made_once(tmp_path_factory, "warm-audio", _make_audio) / "cache"
 
 
 def _make_audio(tmp: Path) -> None:
@@ -112,9 +142,12 @@ def _make_audio(tmp: Path) -> None:
         for utt in plan:  # one engine: one sentence at a time
             speech.synthesize(utt, "wav")
         with ThreadPoolExecutor(2) as pool:  # the MP3 encoder runs beside it
-            list(pool.map(lambda u: speech.synthesize(u, "mp3"), plan))
+            mp3 = pool.map(lambda u: speech.synthesize(u, "mp3"), plan)
+            build_prompts(speech)
+            list(mp3)
     finally:
         speech.close()
+    ImeService(settings.cache_path, frozenset()).ensure(library)  # base (in memory) + reports
 
 
 @pytest.fixture
@@ -122,7 +155,7 @@ def warm_client(
     make_settings: Callable[..., Settings], audio_cache: Path, tmp_path: Path
 ) -> Iterator[TestClient]:
     """``client`` whose cache starts with the session's audio."""
-    copy_audio(audio_cache, tmp_path / "cache")
+    copy_warm(audio_cache, tmp_path / "cache")
     with TestClient(create_app(make_settings())) as c:
         yield c
 

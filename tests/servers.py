@@ -3,8 +3,9 @@ of its own on a free port, ready when a concrete URL answers.
 
 Browser, nginx, offline and fault tests use :func:`start_server` (through the
 ``serve`` fixture of tests/conftest.py where they can); nginx goes through the
-same :func:`spawn`. Audio comes pre-made from the session's warm cache
-(``audio_cache``) when a test passes one, so no test synthesises the library again.
+same :func:`spawn`. Audio and the 拼音 base lexicon come pre-made from the session's warm cache
+(``audio_cache``) when a test passes one, so no test synthesises the library or
+builds the lexicon again.
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ def content_with_fixtures(tmp: Path) -> Path:
     return content
 
 
-def copy_audio(warm: Path, cache: Path) -> None:
-    """Seed ``cache`` with the audio of ``warm`` (a cache folder): audio is keyed by
-    what is spoken, so a copy is never stale; the rest (index, QR codes) is made anew."""
-    if (warm / "audio").is_dir() and not (cache / "audio").exists():
-        shutil.copytree(warm / "audio", cache / "audio")
+def copy_warm(warm: Path, cache: Path) -> None:
+    """Seed ``cache`` with the audio and the 拼音 lexicons of ``warm`` (a cache folder):
+    audio is keyed by what is spoken and a lexicon by what it was built from, so a
+    copy is never stale; the rest (index, QR codes) is made anew."""
+    for part in ("audio", "ime"):
+        if (warm / part).is_dir() and not (cache / part).exists():
+            shutil.copytree(warm / part, cache / part)
 
 
 def spawn(
@@ -101,7 +104,7 @@ def start_server(tmp: Path, *, audio_cache: Path | None = None, **env: str) -> S
     it exists) with its cache in ``tmp/cache``; ``env`` holds ``KIOSK_*`` settings."""
     content = content_with_fixtures(tmp)
     if audio_cache is not None:
-        copy_audio(audio_cache, tmp / "cache")
+        copy_warm(audio_cache, tmp / "cache")
     port = int(env.pop("KIOSK_PORT", 0)) or free_port()
     environ = {
         **os.environ,

@@ -61,8 +61,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import cn2an
-
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 # A number starts where a run of digits starts (never inside one, and a
@@ -175,6 +173,8 @@ def _cardinal(number: str) -> str:
     """``1,234.5`` → 一千二百三十四点五; digit by digit if cn2an refuses it."""
     plain = number.replace(",", "")
     try:
+        import cn2an  # on first use: importing it takes half a second of every start-up
+
         return str(cn2an.an2cn(plain, "low"))
     except ValueError:  # longer than 16 digits
         return "点".join(_spell(part) for part in plain.split("."))

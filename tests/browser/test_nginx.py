@@ -31,7 +31,7 @@ from tests.browser.conftest import (
     screenshot,
     wait_for,
 )
-from tests.servers import content_with_fixtures, copy_audio, free_port, spawn, stop
+from tests.servers import content_with_fixtures, copy_warm, free_port, spawn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/kiosk"
@@ -127,7 +127,7 @@ def nginx(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterat
     www.mkdir()
     content = content_with_fixtures(tmp)
     cache = tmp / "cache"
-    copy_audio(audio_cache, cache)
+    copy_warm(audio_cache, cache)
     # The public address is the nginx one: the QR codes lead there.
     result, _ = build(www / PREFIX.strip("/"), content, cache, url)
     hall = f"http://127.0.0.1:{port}{HALL}"

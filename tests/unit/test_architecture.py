@@ -38,6 +38,7 @@ LAZY = {
     # Kokoro's packages are an optional extra (kiosk[voice]), loaded in its worker.
     ("kiosk.speech.kokoro", "misaki"),
     ("kiosk.speech.kokoro", "cn2an"),
+    ("kiosk.speech.normalize", "cn2an"),  # half a second of every start-up; numbers only
     ("kiosk.speech.kokoro", "jieba"),
     ("kiosk.speech.kokoro", "pypinyin"),
     ("kiosk.speech.kokoro", "numpy"),

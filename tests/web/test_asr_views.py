@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+
+import pytest
 from starlette.testclient import TestClient
 
+from kiosk.web.app import create_app
+from tests.conftest import CONTENT, settings_over
 from tests.unit.asr.test_worker import compressed, silence, spoken
 
 AGAIN = "没有听清，请再说一遍"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the module, so one recogniser worker (loading Whisper takes
+    seconds); the tests only read from it."""
+    tmp = tmp_path_factory.mktemp("asr")
+    shutil.copytree(CONTENT, tmp / "content")
+    with TestClient(create_app(settings_over(tmp / "content", tmp / "cache"))) as c:
+        yield c
 
 
 def test_available_when_the_model_is_installed(client: TestClient) -> None:

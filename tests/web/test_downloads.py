@@ -50,7 +50,7 @@ def test_saved_audio_is_the_whole_report(warm_client: TestClient, tmp_path: Path
 
 
 def test_downloads_are_offered_on_phones_not_on_the_kiosk(
-    client: TestClient, make_settings: Callable[..., Settings]
+    client: TestClient, make_settings: Callable[..., Settings], lexicon_cache: Path
 ) -> None:
     assert f"/reports/{SLUG}/download.html" in client.get(f"/reports/{SLUG}").text
     with TestClient(create_app(make_settings(kiosk_mode=True))) as kiosk:

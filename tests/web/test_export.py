@@ -27,7 +27,7 @@ from kiosk.export import (
 )
 from kiosk.web.app import create_app
 from tests._export_site import SEED, SHORT, URL_ATTR, build
-from tests.servers import content_with_fixtures, copy_audio
+from tests.servers import content_with_fixtures, copy_warm
 
 BASE = "https://cdn.example.gov.cn/kiosk"
 PREFIX = "/kiosk"
@@ -42,7 +42,7 @@ def site(
     """The export, with its cache (``content``'s sibling) seeded from the session's audio."""
     tmp = tmp_path_factory.mktemp("export")
     content = content_with_fixtures(tmp)
-    copy_audio(audio_cache, tmp / "cache")
+    copy_warm(audio_cache, tmp / "cache")
     out = tmp / "site"
     result, err = build(out, content, tmp / "cache", BASE)
     return out, result, err, content

@@ -13,6 +13,9 @@ from kiosk import guide
 from kiosk.config import Settings
 from kiosk.web.app import create_app
 
+#: Kiosk-mode apps build the 拼音 lexicon at start-up: from the session's base.
+pytestmark = pytest.mark.usefixtures("lexicon_cache")
+
 
 def _kiosk(settings: Settings, **values: object) -> Settings:
     return settings.replace(kiosk_mode=True, **values)

@@ -12,6 +12,9 @@ from starlette.testclient import TestClient
 from kiosk.app import create_app
 from kiosk.config import Settings
 
+#: Kiosk-mode apps build the 拼音 lexicon at start-up: from the session's base.
+pytestmark = pytest.mark.usefixtures("lexicon_cache")
+
 
 def _settings(content_dir: Path, cache: Path, **extra: object) -> Settings:
     return Settings.from_env(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -16,7 +17,7 @@ SLUG = "kundulun-2013-report"
 
 
 @pytest.fixture
-def kiosk_client(settings: Settings) -> Iterator[TestClient]:
+def kiosk_client(settings: Settings, lexicon_cache: Path) -> Iterator[TestClient]:
     kiosk = Settings.from_env(
         {}, **{**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}
     )

@@ -244,6 +244,7 @@ def test_the_body_deadline_ends_with_the_body() -> None:
     assert response.status_code == 200 and response.content == b"xxx"
 
 
+@pytest.mark.usefixtures("lexicon_cache")  # a kiosk-mode app builds the 拼音 lexicon
 def test_the_guide_prompt_works_under_the_host_and_csrf_rules(settings: Settings) -> None:
     """语音导览's prompt is a GET: same-origin fetches pass, a foreign Host does not."""
     kiosk = settings.replace(kiosk_mode=True, public_base_url=PUBLIC)

@@ -5,6 +5,7 @@ Regenerate with ``.venv/bin/python scripts/regen_cases.py <slug>`` and review th
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -30,10 +31,17 @@ def _source(case: Path) -> Path:
     return source
 
 
+@functools.cache
+def _rendered(case: Path) -> bytes:
+    """The PDF/.docx of a case, rendered once per session (rendering with its fonts
+    takes a second; three tests import the same bytes)."""
+    return render(case)
+
+
 def _import_case(case: Path) -> Imported:
     """A case is a saved page (source.*) or a PDF/.docx rendered from a golden Markdown."""
     if (case / "render.json").exists():
-        return import_bytes(render(case))
+        return import_bytes(_rendered(case))
     return import_file(_source(case))
 
 

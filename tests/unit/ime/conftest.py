@@ -19,8 +19,8 @@ def ime_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def base(ime_cache: Path) -> Lexicon:
-    return load_base(ime_cache)
+def base(ime_cache: Path, lexicon_cache: Path) -> Lexicon:
+    return load_base(ime_cache)  # a copy of the session's (tests/conftest.py)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The natural voice (Kokoro-82M) and the fallback to eSpeak NG.
 
-Tests with real Kokoro are few and share one engine (one worker process) per session;
-the fallback and long-text tests use eSpeak NG, which is fast.
+Tests with real Kokoro are few and share one app over the natural voice, and so one
+Kokoro worker process (its start loads the model and jieba: seconds of CPU); the
+fallback and long-text tests use eSpeak NG, which is fast.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kiosk.content.parse import parse_report
 from kiosk.speech.engine import (
     DEFAULT_GENDER,
     KOKORO_DEFAULT_VOICES,
+    AutoEngine,
     KokoroEngine,
     Pyttsx3Engine,
     create_engine,
@@ -29,6 +31,7 @@ from kiosk.speech.engine import (
 )
 from kiosk.speech.kokoro import phonemes, split_tokens
 from kiosk.speech.service import SpeechService
+from tests.conftest import CONTENT, settings_over
 
 ROOT = Path(__file__).resolve().parents[3]
 MODELS = ROOT / ".cache" / "models"
@@ -36,13 +39,40 @@ SLUG = "kundulun-2013-report"
 SENTENCE = "政务公开、政务服务工作取得了新进展。"
 
 
-@pytest.fixture(scope="session")
-def kokoro() -> Iterator[KokoroEngine]:
+@pytest.fixture(scope="module")
+def natural_app(
+    tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path
+) -> Iterator[TestClient]:
+    """A kiosk-mode app reading with "auto" (the natural voice for Mandarin); kiosk
+    mode builds the 拼音 lexicon at start-up, from the session's base."""
     folder = models.locate("kokoro", MODELS)
     assert folder is not None, f"{models.problem('kokoro', MODELS)} (make test installs it)"
-    engine = KokoroEngine(folder)
-    yield engine
-    engine.close()
+    tmp = tmp_path_factory.mktemp("natural")
+    shutil.copytree(CONTENT, tmp / "content")
+    settings = settings_over(
+        tmp / "content",
+        tmp / "cache",
+        speech_engine="auto",
+        models_dir=str(MODELS),
+        kiosk_mode=True,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def natural(natural_app: TestClient) -> TestClient:
+    """The shared app's client, without the cookies an earlier test set."""
+    natural_app.cookies.clear()
+    return natural_app
+
+
+@pytest.fixture(scope="module")
+def kokoro(natural_app: TestClient) -> KokoroEngine:
+    """The app's own Kokoro engine (one worker for the module)."""
+    engine = natural_app.app.state.services.speech.engine  # type: ignore[attr-defined]
+    assert isinstance(engine, AutoEngine) and engine.kokoro is not None, engine.fallback_reason
+    return engine.kokoro
 
 
 def _settings(settings: Settings, **extra: object) -> Settings:
@@ -96,13 +126,13 @@ def test_speed_is_the_engines_own(kokoro: KokoroEngine, tmp_path: Path) -> None:
     assert slow > 1.4 * fast
 
 
-def test_auto_picks_kokoro_for_chinese_and_espeak_for_english(settings: Settings) -> None:
-    app = create_app(_settings(settings, speech_engine="auto", models_dir=str(MODELS)))
-    with TestClient(app) as client:
-        default = client.get(f"/reports/{SLUG}/speech.json").json()
-        female = client.get(f"/reports/{SLUG}/speech.json?voice=female").json()
-        male = client.get(f"/reports/{SLUG}/speech.json?voice=male").json()
-        health = client.get("/-/health").json()["speech"]
+def test_auto_picks_kokoro_for_chinese_and_espeak_for_english(natural: TestClient) -> None:
+    client = natural
+    app = client.app
+    default = client.get(f"/reports/{SLUG}/speech.json").json()
+    female = client.get(f"/reports/{SLUG}/speech.json?voice=female").json()
+    male = client.get(f"/reports/{SLUG}/speech.json?voice=male").json()
+    health = client.get("/-/health").json()["speech"]
     assert (female["speaker"], female["voice"]) == ("kokoro", KOKORO_DEFAULT_VOICES["female"])
     assert (male["speaker"], male["voice"]) == ("kokoro", KOKORO_DEFAULT_VOICES["male"])
     assert default["voice"] == KOKORO_DEFAULT_VOICES[DEFAULT_GENDER]
@@ -111,7 +141,7 @@ def test_auto_picks_kokoro_for_chinese_and_espeak_for_english(settings: Settings
     assert chosen["sentences"][0]["audio"]["mp3"].endswith(f"&voice={other}")  # in the URL
     assert female["sentences"][0]["audio"]["wav"] != male["sentences"][0]["audio"]["wav"]
     assert health["fallback"] is None and health["voices"]["male"] == "zm_yunjian"
-    assert app.state.services.speech.voice("en", "male") == "gmw/en"
+    assert app.state.services.speech.voice("en", "male") == "gmw/en"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("damage", ["remove", "corrupt"])
@@ -158,36 +188,33 @@ def test_a_huge_sentence_is_spoken_in_pieces_without_restarts(tmp_path: Path) ->
         service.close()
 
 
-def test_toolbar_speaks_in_the_readers_voice(settings: Settings) -> None:
+def test_toolbar_speaks_in_the_readers_voice(natural: TestClient) -> None:
     from kiosk.prefs import COOKIE, Prefs
 
-    app = create_app(_settings(settings, speech_engine="auto", models_dir=str(MODELS)))
-    with TestClient(app) as client:
-        assert client.post("/api/speak", json={"text": "你好", "voice": "robot"}).status_code == 422
-        client.cookies.set(COOKIE, Prefs(voice="female").encode())
-        response = client.post("/api/speak?format=wav", json={"text": "你好。", "lang": "zh-CN"})
+    client = natural
+    assert client.post("/api/speak", json={"text": "你好", "voice": "robot"}).status_code == 422
+    client.cookies.set(COOKIE, Prefs(voice="female").encode())
+    response = client.post("/api/speak?format=wav", json={"text": "你好。", "lang": "zh-CN"})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-speech-engine"] == "kokoro"
+    assert response.headers["x-speech-voice"] == KOKORO_DEFAULT_VOICES["female"]
+    speech = client.app.state.services.speech  # type: ignore[attr-defined]
+    english = speech.adhoc("Hello.", "en", "normal", "female")
+    assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
+
+
+def test_guide_prompts_speak_in_the_visitors_voice(natural: TestClient) -> None:
+    from kiosk.prefs import COOKIE, Prefs
+
+    client = natural
+    speech = client.app.state.services.speech  # type: ignore[attr-defined]
+    made = {}
+    for gender in ("female", "male"):
+        client.cookies.set(COOKIE, Prefs(voice=gender).encode())
+        response = client.get("/guide/prompt.wav", params={"lang": "zh-CN", "text": "帮助"})
         assert response.status_code == 200, response.text
-        assert response.headers["x-speech-engine"] == "kokoro"
-        assert response.headers["x-speech-voice"] == KOKORO_DEFAULT_VOICES["female"]
-        english = app.state.services.speech.adhoc("Hello.", "en", "normal", "female")
-        assert (english.engine, english.voice) == ("pyttsx3", "gmw/en")
-
-
-def test_guide_prompts_speak_in_the_visitors_voice(settings: Settings) -> None:
-    from kiosk.prefs import COOKIE, Prefs
-
-    app = create_app(
-        _settings(settings, speech_engine="auto", models_dir=str(MODELS), kiosk_mode=True)
-    )
-    with TestClient(app) as client:
-        speech = app.state.services.speech
-        made = {}
-        for gender in ("female", "male"):
-            client.cookies.set(COOKIE, Prefs(voice=gender).encode())
-            response = client.get("/guide/prompt.wav", params={"lang": "zh-CN", "text": "帮助"})
-            assert response.status_code == 200, response.text
-            assert response.headers["vary"] == "Cookie"  # one browser copy per voice
-            path = speech.cached(guide.prompt(speech, "帮助", "zh-CN", gender))
-            assert path is not None and path.read_bytes() == response.content
-            made[gender] = response.content
-        assert made["female"] != made["male"]
+        assert response.headers["vary"] == "Cookie"  # one browser copy per voice
+        path = speech.cached(guide.prompt(speech, "帮助", "zh-CN", gender))
+        assert path is not None and path.read_bytes() == response.content
+        made[gender] = response.content
+    assert made["female"] != made["male"]
