@@ -72,7 +72,13 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _DIGIT_WORDS = str.maketrans("0123456789", "〇一二三四五六七八九")
 _PHONE_WORDS = str.maketrans("0123456789", "〇幺二三四五六七八九")
 # ① … ⑳ (U+2460 …)
-_CIRCLED = {chr(0x2460 + i): str(cn2an.an2cn(i + 1, "low")) for i in range(20)}
+_CIRCLED = dict(
+    zip(
+        (chr(0x2460 + i) for i in range(20)),
+        "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十".split(),
+        strict=True,
+    )
+)
 _SYMBOLS = str.maketrans(
     {
         "±": "正负",
