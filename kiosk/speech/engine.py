@@ -150,7 +150,9 @@ def _libespeak_version() -> str | None:
     return None
 
 
+@cache
 def _pyttsx3_version() -> str | None:
+    """The installed pyttsx3's version (read once: every app's speech service asks)."""
     try:
         return dist_version("pyttsx3")
     except PackageNotFoundError:
