@@ -27,6 +27,10 @@ from typing import Any
 SAMPLE_RATE = 24000
 MAX_TOKENS = 510
 MODEL_FILE = "kokoro-v1.0.int8.onnx"
+#: Below this amplitude (−40 dBFS) a sample is silence; kept around speech: seconds.
+SILENCE = 0.01
+LEAD_S = 0.05
+TRAIL_S = 0.3
 _CLAUSE_END = re.compile(r"(?<=[,.!?;:])\s+")
 # IPA a syllable without an initial starts with (一 i, 无 u, 于 y, 要 jau, 为 wei, 月 ɥe).
 _ZERO_INITIAL = frozenset("aeiouyɤəɛʊɨjwɥ")
@@ -89,6 +93,21 @@ def split_tokens(ids: list[int], breaks: set[int], limit: int = MAX_TOKENS) -> l
     return runs
 
 
+def trim_silence(samples: Any, lead: float = LEAD_S, trail: float = TRAIL_S) -> Any:
+    """Samples without the silence the model puts around every call (measured: 0.4 s
+    before and 1.0 s after, however short the text), keeping ``lead`` and ``trail``
+    seconds: pieces of a sentence follow each other with a clause's pause, not 1.4 s
+    of dead air, and the first sound comes 0.35 s sooner."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(samples) > SILENCE)
+    if loud.size == 0:
+        return samples
+    start = max(0, int(loud[0]) - int(lead * SAMPLE_RATE))
+    end = min(len(samples), int(loud[-1]) + int(trail * SAMPLE_RATE))
+    return samples[start:end]
+
+
 class Kokoro:
     """One ONNX session, the vocabulary and the voices of a checked model folder."""
 
@@ -129,7 +148,7 @@ class Kokoro:
         out = []
         for run in split_tokens(ids, self._clause) if ids else []:
             if len(run) > 1 or run[0] not in self._space:
-                out.append(self._infer(run, style, speed))
+                out.append(trim_silence(self._infer(run, style, speed)))
         return np.concatenate(out) if out else np.zeros(0, np.float32)
 
     def _infer(self, ids: list[int], style: Any, speed: float) -> Any:

@@ -12,6 +12,7 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
@@ -29,7 +30,7 @@ from kiosk.speech.engine import (
     wav_duration,
     wav_rms,
 )
-from kiosk.speech.kokoro import phonemes, split_tokens
+from kiosk.speech.kokoro import LEAD_S, TRAIL_S, phonemes, split_tokens, trim_silence
 from kiosk.speech.service import SpeechService
 from tests.conftest import CONTENT, settings_over
 
@@ -115,6 +116,21 @@ def test_kokoro_speaks_mandarin(kokoro: KokoroEngine, tmp_path: Path) -> None:
     assert wav_rms(out) > 0.02
     heard = transcribe(out)
     assert cer(SENTENCE, heard) < 0.3, heard  # eSpeak NG scores 0.8-0.9 here
+    # No dead air around it (the model's own: 0.4 s before, 1.0 s after).
+    with wave.open(str(out)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768
+    loud = np.flatnonzero(np.abs(pcm) > 0.01)
+    assert loud[0] / 24000 < 0.1 and (len(pcm) - loud[-1]) / 24000 < 0.4
+
+
+def test_trim_silence_keeps_the_speech_and_a_pause() -> None:
+    rate = 24000
+    speech = np.sin(np.arange(rate) / 5) * 0.5  # one second of "speech"
+    padded = np.concatenate([np.zeros(rate // 2), speech, np.zeros(rate)])
+    trimmed = trim_silence(padded)
+    assert len(trimmed) == pytest.approx(len(speech) + (LEAD_S + TRAIL_S) * rate, abs=10)
+    assert np.abs(trimmed).max() == np.abs(speech).max()
+    assert len(trim_silence(np.zeros(100))) == 100  # silence only: left alone
 
 
 def test_speed_is_the_engines_own(kokoro: KokoroEngine, tmp_path: Path) -> None:
