@@ -175,6 +175,14 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     finger.tap(size4)
     assert wait_said(page, "已选择") == "已选择：字号 4 级（共 5 级）。"
     wait_for(page, "document.documentElement.classList.contains('kiosk-size-4')")
+    # The voice: 男声 (tap, tap again).
+    male = "#kiosk-settings button[name=voice][value='male']"
+    page.locator(male).scroll_into_view_if_needed()
+    finger.tap(male)
+    assert wait_said(page, "男声，").startswith("男声，按钮，未选中")
+    finger.tap(male)
+    assert wait_said(page, "已选择：男声") == "已选择：男声。"
+    wait_for(page, f"document.querySelector({male!r}).getAttribute('aria-pressed') === 'true'")
     screenshot(page, "guide-kiosk-settings")
 
     # 智能问答 from the toolbar, then a suggested question, then its answer read out.
@@ -264,6 +272,9 @@ def test_walk_by_keys(browser: Browser, guide_server: Server) -> None:
     _arrow_to(page, "字号 4 级")
     page.keyboard.press("Enter")
     assert wait_said(page, "已选择") == "已选择：字号 4 级（共 5 级）。"
+    _arrow_to(page, "男声，按钮")
+    page.keyboard.press("Enter")
+    assert wait_said(page, "已选择：男声") == "已选择：男声。"
     page.keyboard.press("-")
     assert said(page)[-1] == "导览音量 2 级（共 5 级）。"
     page.keyboard.press("=")
