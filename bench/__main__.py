@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.server import ROOT, WrkResult, peak_rss_mb, serve, wrk
+from bench.server import ROOT, WrkResult, env_for, peak_rss_mb, serve, wrk
 
 ROWS: list[tuple[str, str]] = []
 SLUG = "kundulun-2013-report"
@@ -50,16 +50,6 @@ def generate_library(folder: Path, n: int) -> None:
     for i in range(n):
         text = seed.replace("2013", str(1990 + i % 40)).replace("429条", f"{i}条")
         (folder / f"report-{i:04d}.md").write_text(text, encoding="utf-8")
-
-
-def env_for(content: Path, cache: Path, **extra: str) -> dict[str, str]:
-    return {
-        "KIOSK_CONTENT_DIR": str(content),
-        "KIOSK_CACHE_DIR": str(cache),
-        "KIOSK_SPEECH_PREBUILD": "0",
-        "KIOSK_RELOAD_INTERVAL": "0",
-        **extra,
-    }
 
 
 def content_section() -> None:

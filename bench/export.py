@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.server import ROOT
+from bench.server import ROOT, print_table
 
 Row = Callable[[str, str], None]
 GENERATED = 1000
@@ -142,9 +142,7 @@ def main() -> None:
         run(tmp, row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| benchmark | result |\n| --- | --- |")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.server import ROOT, serve
+from bench.server import ROOT, env_for, serve
 
 SLUG = "kundulun-2013-report"
 
@@ -46,15 +46,13 @@ def _get(url: str) -> tuple[float, float, int, dict[str, str]]:
 
 
 def measure(engine: str, n: int, tmp: Path) -> dict[str, float | str]:
-    env = {
-        "KIOSK_CONTENT_DIR": str(ROOT / "content"),
-        "KIOSK_CACHE_DIR": str(tmp / f"cache-{engine}"),
-        "KIOSK_SPEECH_PREBUILD": "0",
-        "KIOSK_RELOAD_INTERVAL": "0",
-        "KIOSK_SPEECH_ENGINE": engine,
-        "KIOSK_RATE_LIMIT": "off",
-        "KIOSK_MODELS_DIR": str(ROOT / ".cache" / "models"),
-    }
+    env = env_for(
+        ROOT / "content",
+        tmp / f"cache-{engine}",
+        KIOSK_SPEECH_ENGINE=engine,
+        KIOSK_RATE_LIMIT="off",
+        KIOSK_MODELS_DIR=str(ROOT / ".cache" / "models"),
+    )
     with serve("bench.apps:kiosk", env) as server:
         sentences = _json(server.url + f"/reports/{SLUG}/speech.json")["sentences"]
         urls = [server.url + s["audio"]["mp3"] for s in sentences]

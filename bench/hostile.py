@@ -85,20 +85,18 @@ def server_rows(tmp: Path, row: Callable[[str, str], None], texts: int = 100) ->
     import json
     import urllib.request
 
-    from bench.server import ROOT, serve
+    from bench.server import ROOT, env_for, serve
 
     budget_mb = 20
     cache = tmp / "hostile-cache"
-    env = {
-        "KIOSK_CONTENT_DIR": str(ROOT / "content"),
-        "KIOSK_CACHE_DIR": str(cache),
-        "KIOSK_SPEECH_PREBUILD": "0",
-        "KIOSK_RELOAD_INTERVAL": "0",
-        "KIOSK_SPEECH_ENGINE": "pyttsx3",  # the disk budget, not the voice, is measured
-        "KIOSK_SPEAK_RATE_LIMIT": "off",
-        "KIOSK_RATE_LIMIT": "off",
-        "KIOSK_SPEECH_ADHOC_BUDGET_MB": str(budget_mb),
-    }
+    env = env_for(
+        ROOT / "content",
+        cache,
+        KIOSK_SPEECH_ENGINE="pyttsx3",  # the disk budget, not the voice, is measured
+        KIOSK_SPEAK_RATE_LIMIT="off",
+        KIOSK_RATE_LIMIT="off",
+        KIOSK_SPEECH_ADHOC_BUDGET_MB=str(budget_mb),
+    )
     with serve("bench.apps:kiosk", env) as kiosk:
         start = time.perf_counter()
         for i in range(texts):

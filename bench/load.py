@@ -14,8 +14,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from bench.__main__ import SLUG, env_for
-from bench.server import ROOT, serve, wrk
+from bench.__main__ import SLUG
+from bench.server import ROOT, env_for, serve, wrk
 
 
 def main(seconds: int = 60, connections: int = 200) -> None:

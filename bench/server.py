@@ -24,6 +24,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def env_for(content: Path, cache: Path, **extra: str) -> dict[str, str]:
+    """KIOSK_* settings of a benchmark server: this content and cache, no prebuild or
+    reload running behind the figures; ``extra`` adds or overrides settings."""
+    return {
+        "KIOSK_CONTENT_DIR": str(content),
+        "KIOSK_CACHE_DIR": str(cache),
+        "KIOSK_SPEECH_PREBUILD": "0",
+        "KIOSK_RELOAD_INTERVAL": "0",
+        **extra,
+    }
+
+
+def print_table(rows: Sequence[tuple[str, str]]) -> None:
+    """The rows as a Markdown table, for a closing note."""
+    print("\n| benchmark | result |\n| --- | --- |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
 @dataclass
 class Running:
     url: str

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.server import ROOT
+from bench.server import ROOT, print_table
 
 ESPEAK = "espeak"
 SOURCES = [
@@ -236,9 +236,7 @@ def main() -> None:
         run(tmp, row, args.sentences, voices, not args.no_build, args.details)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| benchmark | result |\n| --- | --- |")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":
