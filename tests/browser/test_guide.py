@@ -5,31 +5,17 @@ every utterance; the audio comes from the server's eSpeak voice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Browser, CDPSession, Page
 
 from tests.browser.conftest import KIOSK, new_page, run_axe, screenshot, wait_for
-from tests.servers import Server, start_server, stop_server
+from tests.servers import Server
 
 SLUG = "kundulun-2013-report"
 TITLE = "昆都仑区人民政府2013年度政府信息公开年度报告"
-
-
-@pytest.fixture(scope="module")
-def guide_server(tmp_path_factory: pytest.TempPathFactory, audio_cache: Path) -> Iterator[Server]:
-    server = start_server(
-        tmp_path_factory.mktemp("guide"),
-        audio_cache=audio_cache,
-        KIOSK_KIOSK_MODE="1",
-        KIOSK_IDLE_TIMEOUT="600",
-        KIOSK_SPEECH_ENGINE="pyttsx3",  # eSpeak NG: the fast engine
-    )
-    yield server
-    stop_server(server)
 
 
 class Finger:
@@ -104,10 +90,10 @@ def turn_on_by_holding(page: Page, finger: Finger, server: Server) -> None:
     assert page.evaluate("sessionStorage.getItem('kiosk-guide')") == "on"
 
 
-def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
+def test_walk_by_touch(browser: Browser, kiosk_server: Server) -> None:
     page = guide_page(browser)
     finger = Finger(page)
-    turn_on_by_holding(page, finger, guide_server)
+    turn_on_by_holding(page, finger, kiosk_server)
     # The first touch said, once, how to turn the guide on.
     assert said(page)[0].startswith("如需语音导览")
 
@@ -116,7 +102,7 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     assert wait_said(page, "轻触屏幕开始阅读") == "轻触屏幕开始阅读，链接。再点一次打开。"
     assert page.evaluate("document.activeElement.className").startswith("kiosk-start__go")
     finger.tap(".kiosk-start__go")
-    page.wait_for_url(guide_server.url + "/library")
+    page.wait_for_url(kiosk_server.url + "/library")
     arrival = wait_said(page, "报告列表")
     tiles = page.locator(".kiosk-tile").count()  # the bundled reports and the test fixtures
     assert tiles >= 2 and arrival.startswith(f"报告列表。共 {tiles} 份。第一份：")
@@ -128,7 +114,7 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     assert page.locator(tile).evaluate("el => el.classList.contains('kiosk-guide-focus')")
     page.wait_for_timeout(500)
     finger.double_tap(540, 1800)
-    page.wait_for_url(f"{guide_server.url}/reports/{SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/reports/{SLUG}")
     arrival = wait_said(page, TITLE)
     assert arrival.startswith(TITLE + "。第 1 页，共 ")
     total = int(arrival.split("共 ")[1].split(" 页")[0])
@@ -192,7 +178,7 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     finger.tap(".kiosk-toolbar a[href^='/ask']")
     wait_said(page, "智能问答，链接")
     finger.tap(".kiosk-toolbar a[href^='/ask']")
-    page.wait_for_url(f"{guide_server.url}/ask?report={SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/ask?report={SLUG}")
     arrival = wait_said(page, "推荐问题")
     assert arrival.startswith("智能问答。推荐问题共 ")
     chip = page.locator(".kiosk-suggestions .kiosk-chip").first
@@ -210,11 +196,11 @@ def test_walk_by_touch(browser: Browser, guide_server: Server) -> None:
     page.context.close()
 
 
-def test_slide_speaks_each_control_crossed(browser: Browser, guide_server: Server) -> None:
+def test_slide_speaks_each_control_crossed(browser: Browser, kiosk_server: Server) -> None:
     page = guide_page(browser)
     finger = Finger(page)
-    turn_on_by_holding(page, finger, guide_server)
-    page.goto(guide_server.url + "/library")
+    turn_on_by_holding(page, finger, kiosk_server)
+    page.goto(kiosk_server.url + "/library")
     wait_said(page, "报告列表")
     start = finger.centre(".kiosk-toolbar a[href^='/ask']")
     end = finger.centre(".kiosk-toolbar a[href='/help']")
@@ -222,7 +208,7 @@ def test_slide_speaks_each_control_crossed(browser: Browser, guide_server: Serve
     wait_said(page, "帮助，链接")
     crossed = [t.split("，")[0] for t in said(page)[1:]]
     assert crossed[:3] == ["智能问答", "字号与配色", "帮助"]
-    assert page.url == guide_server.url + "/library"  # sliding uses nothing
+    assert page.url == kiosk_server.url + "/library"  # sliding uses nothing
     page.context.close()
 
 
@@ -235,20 +221,20 @@ def _arrow_to(page: Page, fragment: str, key: str = "ArrowDown", limit: int = 60
     raise AssertionError(f"{fragment!r} not reached with {key}: {said(page)[-5:]}")
 
 
-def test_walk_by_keys(browser: Browser, guide_server: Server) -> None:
+def test_walk_by_keys(browser: Browser, kiosk_server: Server) -> None:
     page = new_page(browser, KIOSK)
-    page.goto(guide_server.url + "/")
+    page.goto(kiosk_server.url + "/")
     page.keyboard.press("g")
     assert wait_said(page, "语音导览已打开").endswith(
         "政府公开报告。大字体 · 高对比度 · 语音朗读。"
     )
     assert _arrow_to(page, "轻触屏幕开始阅读") == "轻触屏幕开始阅读，链接。按确认键打开。"
     page.keyboard.press("Enter")
-    page.wait_for_url(guide_server.url + "/library")
+    page.wait_for_url(kiosk_server.url + "/library")
     wait_said(page, f"报告列表。共 {page.locator('.kiosk-tile').count()} 份。")
     _arrow_to(page, TITLE)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{guide_server.url}/reports/{SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/reports/{SLUG}")
     arrival = wait_said(page, TITLE + "。第 1 页")
     total = int(arrival.split("共 ")[1].split(" 页")[0])
     page.keyboard.press("ArrowRight")
@@ -288,7 +274,7 @@ def test_walk_by_keys(browser: Browser, guide_server: Server) -> None:
     # 智能问答: up to the toolbar, Enter, down to the first question, Enter: the answer.
     _arrow_to(page, "智能问答，链接", "ArrowUp")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{guide_server.url}/ask?report={SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/ask?report={SLUG}")
     wait_said(page, "推荐问题共")
     question = page.locator(".kiosk-suggestions .kiosk-chip").first.inner_text().strip()
     _arrow_to(page, question)
@@ -299,40 +285,40 @@ def test_walk_by_keys(browser: Browser, guide_server: Server) -> None:
     # the guide stays on and the report speaks itself.
     assert page.locator(".kiosk-js-back").get_attribute("href") == f"/reports/{SLUG}"
     page.keyboard.press("Escape")
-    page.wait_for_url(f"{guide_server.url}/reports/{SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/reports/{SLUG}")
     wait_said(page, TITLE + "。第 1 页")
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
 
 
-def test_no_speech_with_the_guide_off(browser: Browser, guide_server: Server) -> None:
+def test_no_speech_with_the_guide_off(browser: Browser, kiosk_server: Server) -> None:
     page = guide_page(browser)
     finger = Finger(page)
     prompts: list[str] = []
     page.on("request", lambda r: prompts.append(r.url) if "/guide/" in r.url else None)
-    page.goto(guide_server.url + "/")
+    page.goto(kiosk_server.url + "/")
     page.wait_for_timeout(300)
     assert said(page) == [] and prompts == []  # no sound before a touch
     finger.touch(540, 1800)  # the first touch: the hint, once, and it does not start reading
     assert said(page) == ["如需语音导览，请按住屏幕两秒钟，或按 G 键。"]
     assert page.locator(".kiosk-guide__hint").inner_text() == said(page)[0]
-    assert page.url == guide_server.url + "/"
+    assert page.url == kiosk_server.url + "/"
     prompts.clear()
     finger.touch(540, 1800)  # the second starts reading, silently
-    page.wait_for_url(guide_server.url + "/library")
+    page.wait_for_url(kiosk_server.url + "/library")
     finger.tap(f".kiosk-tile__link[href='/reports/{SLUG}']")
-    page.wait_for_url(f"{guide_server.url}/reports/{SLUG}")
+    page.wait_for_url(f"{kiosk_server.url}/reports/{SLUG}")
     finger.tap(".kiosk-js-page-next")
     finger.tap(".kiosk-js-settings-open")
     page.locator("#kiosk-settings button[name=size][value='3']").click()
     wait_for(page, "document.documentElement.classList.contains('kiosk-size-3')")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("?")
-    page.wait_for_url(guide_server.url + "/help")
+    page.wait_for_url(kiosk_server.url + "/help")
     assert said(page) == [] and prompts == []
-    page.goto(guide_server.url + "/")
+    page.goto(kiosk_server.url + "/")
     finger.touch(540, 1800)  # said once per visitor only
-    page.wait_for_url(guide_server.url + "/library")
+    page.wait_for_url(kiosk_server.url + "/library")
     assert said(page) == [] and prompts == []
     page.context.close()
 
@@ -369,9 +355,9 @@ def test_idle_dialog_is_spoken(browser: Browser, serve: Callable[..., Server]) -
 # axe once per page type: the guide's own UI is the same on every page; the
 # start page and a report (with its player) cover it.
 @pytest.mark.parametrize("path", ["/", f"/reports/{SLUG}"])
-def test_axe_clean_with_the_guide_on(browser: Browser, guide_server: Server, path: str) -> None:
+def test_axe_clean_with_the_guide_on(browser: Browser, kiosk_server: Server, path: str) -> None:
     page = new_page(browser, KIOSK, bypass_csp=True)
-    page.goto(guide_server.url + path)
+    page.goto(kiosk_server.url + path)
     page.keyboard.press("g")
     wait_for(page, "window.kioskGuide.log.length > 0")
     page.keyboard.press("ArrowDown")  # a thick focus on the first item
@@ -381,19 +367,19 @@ def test_axe_clean_with_the_guide_on(browser: Browser, guide_server: Server, pat
     page.context.close()
 
 
-def test_phone_has_no_guide(browser: Browser, guide_server: Server) -> None:
+def test_phone_has_no_guide(browser: Browser, kiosk_server: Server) -> None:
     page = new_page(browser, {"width": 390, "height": 844})
-    page.context.add_cookies([{"name": "kiosk_device", "value": "phone", "url": guide_server.url}])
-    page.goto(guide_server.url + "/")
+    page.context.add_cookies([{"name": "kiosk_device", "value": "phone", "url": kiosk_server.url}])
+    page.goto(kiosk_server.url + "/")
     assert page.locator(".kiosk-guide").count() == 0
     assert page.evaluate("typeof window.kioskGuide") == "undefined"
     page.context.close()
 
 
-def test_button_volume_and_g_key(browser: Browser, guide_server: Server) -> None:
+def test_button_volume_and_g_key(browser: Browser, kiosk_server: Server) -> None:
     page = guide_page(browser)
     finger = Finger(page)
-    page.goto(guide_server.url + "/help")
+    page.goto(kiosk_server.url + "/help")
     page.locator(".kiosk-js-guide-toggle").click()  # the big button, as anyone presses it
     assert wait_said(page, "语音导览已打开").endswith("帮助。")
     assert page.locator(".kiosk-js-guide-toggle").get_attribute("aria-pressed") == "true"
@@ -402,7 +388,7 @@ def test_button_volume_and_g_key(browser: Browser, guide_server: Server) -> None
     assert wait_said(page, "导览音量增大") == "导览音量增大，按钮。再点一次确认。"
     finger.tap(".kiosk-js-guide-volume[data-step='1']")
     assert wait_said(page, "导览音量 4 级") == "导览音量 4 级（共 5 级）。"
-    page.goto(guide_server.url + "/library")  # the visitor's level and state go along
+    page.goto(kiosk_server.url + "/library")  # the visitor's level and state go along
     wait_said(page, "报告列表")
     assert page.evaluate("window.kioskGuide.level()") == 4
     page.keyboard.press("g")
