@@ -46,22 +46,23 @@ models-test: $(VENV)/.installed-test system-test
 run: $(VENV)/.installed system-run models-run
 	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
 
-# Two pytest-xdist workers, a test file each at a time (a file's server, export or
-# nginx is started once); the browser tests mostly wait on real time (speech, idle
-# timeouts), so two at once use the two cores.
+# Two pytest-xdist workers sharing the tests one by one, except that a module whose
+# fixture starts something costly (an export, nginx, a model) keeps its tests on one
+# worker (its `xdist_group` mark): the browser tests mostly wait on real time (speech,
+# idle timeouts), so two at once use the two cores.
 test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The quick loop while working: no browser, no nginx, no wheel build
-# (pytest -m "not browser and not wheel"), on two workers (pytest-xdist): the
-# machines this runs on have two cores.
+# The quick loop while working: no browser, no nginx, no wheel build, no neural
+# model (pytest -m "not browser and not wheel and not neural"), on two workers
+# (pytest-xdist): the machines this runs on have two cores.
 check: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kiosk tests
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser and not wheel" -q -n 2
+	$(BIN)/pytest -m "not browser and not wheel and not neural" -q -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

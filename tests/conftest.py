@@ -4,12 +4,16 @@ it, the session's warm audio cache, and servers started the one way
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,37 @@ SEED_MD = CONTENT / "kundulun-2013-report.md"
 # Whatever reads settings from the environment (kiosk export, servers started by tests)
 # speaks with eSpeak NG, which is fast; the natural voice has its own tests.
 os.environ.setdefault("KIOSK_SPEECH_ENGINE", "pyttsx3")
+
+
+#: Test modules (or folders) whose tests share something costly made once per worker
+#: (an export, nginx, a model, the 拼音 engine): `--dist loadgroup` keeps each on one
+#: worker and shares every other test out one by one. Named here, not with
+#: ``xdist_group`` marks: pytest 9.2 no longer lets pytest-xdist group by them
+#: (pytest-xdist#1386, the marks are silently ignored).
+ONE_WORKER = (
+    "tests/web/test_export.py",
+    "tests/browser/test_nginx.py",
+    "tests/browser/test_toolbar.py",
+    "tests/unit/speech/test_kokoro.py",
+    "tests/unit/asr/",
+    "tests/web/test_asr_views.py",
+    "tests/unit/ime/",
+)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` with the groups of :data:`ONE_WORKER`."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            group = next((g for g in ONE_WORKER if path.startswith(g)), None)
+            return group or nodeid
+
+    return OneWorkerGroups(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -85,9 +120,49 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
+#: Where the warm folders are kept between runs (``KIOSK_TEST_KEEP=0``: not kept).
+KEPT = ROOT / ".cache" / "tests"
+#: What the warm folders are made from: when any of it changes, they are made anew.
+_MADE_FROM = (
+    "content",
+    "tests/browser/fixtures",
+    "tests/conftest.py",
+    "tests/servers.py",
+    "kiosk/speech",
+    "kiosk/content",
+    "kiosk/ime",
+    "kiosk/locale",
+    "kiosk/guide.py",
+    "kiosk/config.py",
+    "kiosk/services.py",
+    "kiosk/caching.py",
+)
+
+
+def _made_from() -> str:
+    """A digest of the sources, the eSpeak NG and LAME versions and the segmentation packages."""
+    digest = hashlib.sha256()
+    for name in _MADE_FROM:
+        top = ROOT / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for tool in ("espeak-ng", "lame"):
+        with contextlib.suppress(OSError):
+            run = subprocess.run([tool, "--version"], capture_output=True, text=True)
+            digest.update(run.stdout.encode())
+    for package in ("jieba", "pypinyin"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package} {metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
 def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """``make(folder)`` once per session, shared by pytest-xdist's workers (the first
-    makes it, the others wait on the lock); returns the folder."""
+    makes it, the others wait on the lock); returns the folder. What was made is kept
+    in .cache/tests/ under a digest of what it is made from (sources, content, eSpeak
+    NG's version): the next run copies it instead of making it again (≈ 30 s of
+    speech synthesis and lexicon building, on one core, before the first test)."""
     base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # one folder for the workers' session
         base = base.parent
@@ -96,9 +171,33 @@ def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path]
     with open(tmp / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (tmp / ".done").exists():
-            make(tmp)
+            kept = (
+                KEPT / f"{name}-{_made_from()}"
+                if os.environ.get("KIOSK_TEST_KEEP") != "0"
+                else None
+            )
+            if kept is not None and (kept / ".done").exists():
+                shutil.copytree(
+                    kept, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock")
+                )
+            else:
+                make(tmp)
+                if kept is not None:
+                    _keep(tmp, kept, name)
             (tmp / ".done").touch()
     return tmp
+
+
+def _keep(made: Path, kept: Path, name: str) -> None:
+    """Copy ``made`` to ``kept`` (whole or not at all) and drop older copies of ``name``."""
+    for old in KEPT.glob(f"{name}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    partial = kept.with_name(kept.name + f".{os.getpid()}.partial")
+    shutil.copytree(made, partial, ignore=shutil.ignore_patterns(".lock"))
+    (partial / ".done").touch()
+    with contextlib.suppress(OSError):  # another run kept it first
+        partial.rename(kept)
+    shutil.rmtree(partial, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,7 @@ from types import ModuleType
 from typing import Any
 
 from kiosk.ime.syllables import Syllables
-from kiosk.search._text import load_jieba
+from kiosk.search._text import import_jieba, load_jieba
 
 #: Bump when the file layout or the scoring changes: old cache files are ignored.
 VERSION = 2
@@ -172,7 +172,7 @@ def base_signature() -> str:
     """Names the base lexicon: it changes with jieba's dictionary, pypinyin or our code."""
     import pypinyin
 
-    with _jieba().get_dict_file() as f:
+    with import_jieba().get_dict_file() as f:  # the file, without loading it (seconds)
         stat = Path(f.name).stat()
     text = f"{VERSION}/{MIN_FREQ}/{pypinyin.__version__}/{stat.st_size}/{stat.st_mtime_ns}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -47,16 +47,26 @@ _jieba: ModuleType | None = None
 _jieba_lock = threading.Lock()
 
 
+def import_jieba() -> ModuleType:
+    """jieba, imported quietly (its pkg_resources warning), its dictionary not loaded:
+    enough to name the dictionary file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 def load_jieba() -> ModuleType:
+    """jieba with its dictionary loaded (once per process: seconds)."""
     global _jieba
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
+                jieba = import_jieba()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    import jieba
-
-                    jieba.setLogLevel(logging.WARNING)
                     jieba.initialize()
                 _jieba = jieba
     return _jieba

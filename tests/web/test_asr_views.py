@@ -12,6 +12,9 @@ from kiosk.web.app import create_app
 from tests.conftest import CONTENT, settings_over
 from tests.unit.asr.test_worker import compressed, silence, spoken
 
+# The natural voice or the recogniser runs here: make test runs these, make check does not.
+pytestmark = pytest.mark.neural
+
 AGAIN = "没有听清，请再说一遍"
 
 

@@ -19,6 +19,9 @@ from kiosk.asr import (
     prompt_for,
 )
 
+# The natural voice or the recogniser runs here: make test runs these, make check does not.
+pytestmark = pytest.mark.neural
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -34,6 +34,9 @@ from kiosk.speech.kokoro import LEAD_S, TRAIL_S, phonemes, split_tokens, trim_si
 from kiosk.speech.service import SpeechService
 from tests.conftest import CONTENT, settings_over
 
+# The natural voice or the recogniser runs here: make test runs these, make check does not.
+pytestmark = pytest.mark.neural
+
 ROOT = Path(__file__).resolve().parents[3]
 MODELS = ROOT / ".cache" / "models"
 SLUG = "kundulun-2013-report"
