@@ -86,7 +86,9 @@ def run(tmp: Path, row: Callable[[str, str], None]) -> None:
 if __name__ == "__main__":
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as d:
-        run(
-            Path(d),
-            lambda name, value: (rows.append((name, value)), print(f"  {name:<58} {value}")),
-        )
+
+        def row(name: str, value: str) -> None:
+            rows.append((name, value))
+            print(f"  {name:<58} {value}")
+
+        run(Path(d), row)

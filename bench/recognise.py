@@ -122,7 +122,7 @@ def syllables(text: str, reference: str | None = None) -> list[str]:
     digit left over is one item)."""
     from pypinyin import Style, lazy_pinyin
 
-    return lazy_pinyin(canonical(text, reference), style=Style.NORMAL, errors=list)
+    return lazy_pinyin(canonical(text, reference), style=Style.NORMAL, errors=lambda s: list(s))  # type: ignore[arg-type,return-value]
 
 
 def ser(reference: str, heard: str) -> float:

@@ -155,7 +155,7 @@ def run(tmp: Path, row: Callable[[str, str], None]) -> None:
             ("kiosk", KIOSK, {"KIOSK_KIOSK_MODE": "1", "KIOSK_IDLE_TIMEOUT": "600"}),
             ("phone", PHONE, {}),
         ):
-            server = start_server(tmp / layout, **env)
+            server = start_server(tmp / layout, audio_cache=None, **env)
             try:
                 page = browser.new_page(viewport=viewport)
                 page.goto(f"{server.url}/reports/{SLUG}")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from tests.servers import Server, start_server, stop_server
 
@@ -31,8 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
 ]
-KIOSK = {"width": 1080, "height": 1920}
-PHONE = {"width": 390, "height": 844}
+KIOSK: ViewportSize = {"width": 1080, "height": 1920}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,7 +75,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     b.close()
 
 
-def new_page(browser: Browser, viewport: dict[str, int], **options: object) -> Page:
+def new_page(browser: Browser, viewport: ViewportSize, **options: object) -> Page:
     context = browser.new_context(viewport=viewport, **options)  # type: ignore[arg-type]
     page = context.new_page()
     errors: list[str] = []

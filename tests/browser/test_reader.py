@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from kiosk.prefs import COOKIE, SCHEMES
 from tests.browser.conftest import (
@@ -93,7 +93,7 @@ TARGETS_JS = """
 
 
 def _page_with_scheme(
-    browser: Browser, server: Server, viewport: dict[str, int], scheme: str
+    browser: Browser, server: Server, viewport: ViewportSize, scheme: str
 ) -> Page:
     # axe is injected as an inline script: a test tool, so our CSP is bypassed for it.
     page = new_page(browser, viewport, bypass_csp=True)
@@ -105,7 +105,7 @@ def _page_with_scheme(
 
 def _layout(
     layout: str, kiosk_server: Server, phone_server: Server
-) -> tuple[Server, dict[str, int], int]:
+) -> tuple[Server, ViewportSize, int]:
     """The server, viewport and smallest target size (CSS px) of a layout."""
     return (kiosk_server, KIOSK, 60) if layout == "kiosk" else (phone_server, PHONE, 44)
 
@@ -304,8 +304,8 @@ def test_no_javascript_walk(browser: Browser, kiosk_server: Server) -> None:
     page.click("a[href='#kiosk-toc']")
     page.click(".kiosk-toc a >> nth=-1")
     assert page.url.endswith(
-        "#" + page.locator(".kiosk-toc a >> nth=-1").get_attribute("href").lstrip("#")
-    )  # type: ignore[union-attr]
+        "#" + (page.locator(".kiosk-toc a >> nth=-1").get_attribute("href") or "").lstrip("#")
+    )
     page.context.close()
 
 

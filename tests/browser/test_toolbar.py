@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
@@ -28,7 +28,7 @@ from kiosk.toolbar import pinyin_items
 from tests.browser.conftest import PHONE, new_page, run_axe, screenshot
 from tests.servers import Server, start_server, stop_server
 
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 DEMO = "/widget/demo"
 TB = "#kiosk-a11y-root"  # Playwright's CSS selectors pierce the open shadow root
 SCHEMES = {  # background, text, links: the kiosk's colours (kiosk/assets/css/kiosk.css)
@@ -139,7 +139,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, portal: _Portal) -> Iterato
 def open_demo(
     browser: Browser,
     server: Server,
-    viewport: dict[str, int] = DESKTOP,
+    viewport: ViewportSize = DESKTOP,
     query: str = "",
     **options: object,
 ) -> Page:
@@ -713,7 +713,7 @@ def _foreign_page(browser: Browser, origin: str) -> Page:
     page = new_page(browser, DESKTOP)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.requests = requests  # type: ignore[attr-defined]
+    page.seen = requests  # type: ignore[attr-defined]
     page.goto(f"{origin}/art/2014/1/30/art_1.html")
     page.wait_for_selector(TB, state="attached")
     return page
@@ -732,7 +732,7 @@ def test_embedded_on_an_allowlisted_site(browser: Browser, server: Server, porta
     assert wait_playing(page) > 1.0
     press(page, "qr")
     assert decode_qr(page) == [f"{origin}/art/2014/1/30/art_1.html"]
-    requests: list[str] = page.requests  # type: ignore[attr-defined]
+    requests: list[str] = page.seen  # type: ignore[attr-defined]
     assert [u for u in requests if not u.startswith((origin, server.url, "data:", "blob:"))] == []
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
@@ -808,7 +808,7 @@ def test_tag_options(browser: Browser, server: Server) -> None:
 
 @pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_panel_fits_and_targets_are_large(
-    browser: Browser, server: Server, name: str, viewport: dict[str, int]
+    browser: Browser, server: Server, name: str, viewport: ViewportSize
 ) -> None:
     page = open_demo(browser, server, viewport)
     screenshot(page, f"toolbar-{name}-closed")

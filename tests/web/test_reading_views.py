@@ -18,9 +18,8 @@ SLUG = "kundulun-2013-report"
 
 @pytest.fixture
 def kiosk_client(settings: Settings, lexicon_cache: Path) -> Iterator[TestClient]:
-    kiosk = Settings.from_env(
-        {}, **{**{s["name"]: s["value"] for s in settings.to_json()}, "kiosk_mode": True}
-    )
+    values: dict[str, object] = {str(s["name"]): s["value"] for s in settings.to_json()}
+    kiosk = Settings.from_env({}, **{**values, "kiosk_mode": True})
     with TestClient(create_app(kiosk)) as c:
         yield c
 

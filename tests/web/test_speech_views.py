@@ -16,7 +16,7 @@ SLUG = "kundulun-2013-report"
 
 
 def _settings(settings: Settings, **extra: object) -> Settings:
-    values = {s["name"]: s["value"] for s in settings.to_json()}
+    values: dict[str, object] = {str(s["name"]): s["value"] for s in settings.to_json()}
     return Settings.from_env({}, **{**values, **extra})
 
 

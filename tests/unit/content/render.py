@@ -19,7 +19,7 @@ from typing import Any
 from kiosk.content.parse import parse_report
 
 
-def _blocks(markdown: str) -> tuple[Any, list[Any]]:
+def _blocks(markdown: str) -> tuple[Any, tuple[Any, ...]]:
     report, _ = parse_report("render", markdown)
     return report.meta, report.blocks
 

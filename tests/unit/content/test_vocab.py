@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kiosk.content.texttables import Table, text_items
@@ -88,7 +90,7 @@ def test_a_date_that_is_not_in_the_calendar_is_no_date() -> None:
 @pytest.mark.parametrize(
     "entry", V["standard_tables"], ids=lambda e: f"{e['caption']}-{len(e['header'])}"
 )
-def test_each_template_table_is_read_from_one_cell_a_line(entry: dict) -> None:  # type: ignore[type-arg]
+def test_each_template_table_is_read_from_one_cell_a_line(entry: dict[str, Any]) -> None:
     header = entry["header"]
     label = header[0] in ("信息内容", "申请情况")
     leaves = [h.split(" / ")[-1] for h in header[1:] if label] or [

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.content.library import Library
+from kiosk.content.model import Report
 from kiosk.search import index as index_module
 from kiosk.search.index import SearchIndex, place_names, report_hash
 from kiosk.search.query import search
@@ -69,7 +70,12 @@ def test_incremental_sync_reindexes_only_the_changed_report(
 
     seen: list[str] = []
     real = index_module._report_rows
-    monkeypatch.setattr(index_module, "_report_rows", lambda r: seen.append(r.slug) or real(r))
+
+    def rows(report: Report) -> object:
+        seen.append(report.slug)
+        return real(report)
+
+    monkeypatch.setattr(index_module, "_report_rows", rows)
     changed = make_report("shiqiao-2020", "## 一、总体情况\n\n全年新收政府信息公开申请88件。")
     reports = {**library.reports, "shiqiao-2020": changed}
     stats = fresh_index.sync(Library(reports))
