@@ -60,18 +60,18 @@ test: $(VENV)/.installed-test system-test models-test
 # (pytest-xdist): the machines this runs on have two cores.
 check: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check kiosk tests
+	$(BIN)/ruff format --check kiosk tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not wheel and not neural" -q -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check kiosk tests
+	$(BIN)/ruff format --check kiosk tests bench
 	$(BIN)/mypy
 
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format kiosk tests
+	$(BIN)/ruff format kiosk tests bench
 
 bench: $(VENV)/.installed-test system-test models-test
 	$(BIN)/python -m bench
