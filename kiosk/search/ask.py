@@ -64,6 +64,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kiosk.search import _lexicon as lex
+from kiosk.search._homophones import expand
 from kiosk.search._text import contains, has_cjk
 from kiosk.search.index import ReportInfo, Row, SearchIndex, year_token
 from kiosk.search.query import (
@@ -115,6 +116,7 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
         return _not_found(query, [])
     slugs = _named_reports(terms, slugs, index.places()) or slugs
     with index.reading() as conn:
+        terms = intent.terms = expand(index, conn, terms, query.text)
         weights = term_weights(index, conn, terms)
         found = candidates(index, conn, terms, scope=_scope_tokens(slugs, reports))
         rows = index.rows(conn, found)
