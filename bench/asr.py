@@ -10,16 +10,21 @@ typed question. ``python -m bench.asr`` runs it alone and prints each transcript
 
 from __future__ import annotations
 
+import io
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.evaluate import Question, eval_library, load_questions
 from kiosk import models
 from kiosk.asr import Recognizer, echoes_prompt, library_prompt
+from kiosk.asr.worker import DECODING
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 
@@ -128,6 +133,130 @@ def _ask_by_voice(
     return same, exact, times
 
 
+#: Questions of about five seconds of speech, as a visitor asks in full.
+LONG_QUESTIONS = (
+    "请问2013年昆都仑区政府一共主动公开了多少条政府信息?",
+    "我想知道政府的热线电话一年接听并处理了多少个?",
+    "对政府信息公开的答复不满意的话可以申请行政复议吗?",
+    "昆区一共建了几个便民服务大厅,有几个行政机关进驻了?",
+    "在报纸上和政府网站上一共公开了多少条信息?",
+    "申请政府信息公开要不要收费,一共收了多少钱?",
+)
+#: Decoding options compared by :func:`compare` (the product's first).
+OPTIONS: dict[str, dict[str, Any]] = {
+    "beam 5 (product)": dict(DECODING),
+    "beam 2": {**DECODING, "beam_size": 2},
+    "beam 1": {**DECODING, "beam_size": 1},
+    "beam 1, no timestamps": {**DECODING, "beam_size": 1, "without_timestamps": True},
+    "beam 5, no timestamps": {**DECODING, "without_timestamps": True},
+    "beam 1, 1 CPU thread": {**DECODING, "beam_size": 1, "cpu_threads": 1},
+}
+
+
+def _seconds(audio: bytes) -> float:
+    with wave.open(io.BytesIO(audio)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def _errors(said: str, meant: str) -> int:
+    """Edit distance between two texts, letters and digits only (for the CER)."""
+    a, b = _plain(said), _plain(meant)
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def compare(tmp: Path, row: Callable[[str, str], None], rounds: int = 1) -> None:
+    """Each decoding option of :data:`OPTIONS` on the same recordings (the seed
+    questions and :data:`LONG_QUESTIONS`, said by the natural voice), interleaved
+    question by question in rotating order, so a shared machine's load falls on all
+    alike: recognition time by audio length, its ratio to the product's, the
+    character error rate and the share answered as if typed."""
+    model = models.locate("whisper-base")
+    if model is None:
+        row("decoding options", f"skipped: {models.problem('whisper-base')}")
+        return
+    library = eval_library()
+    index = SearchIndex(tmp / "asr-options-index")
+    index.sync(library)
+    prompt = library_prompt(library)
+    texts = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS] + list(LONG_QUESTIONS)
+    label, speak, close = _voices(tmp)[0]
+    try:
+        audio = [speak(t) for t in texts]
+    finally:
+        close()
+    lengths = [_seconds(a) for a in audio]
+    typed = [ask(index, t) for t in texts]
+    names = list(OPTIONS)
+    # a worker per thread count (the model's cpu_threads); each request says how to decode
+    workers: dict[int, Recognizer] = {}
+    for options in OPTIONS.values():
+        n = int(options.get("cpu_threads", 2))
+        workers.setdefault(n, Recognizer(model, timeout=300, threads=n))
+    times: dict[str, list[float]] = {n: [] for n in names}
+    errors = dict.fromkeys(names, 0)
+    same = dict.fromkeys(names, 0)
+    for worker in workers.values():
+        worker.start()
+    try:
+        for k in range(rounds):
+            for i, (text, clip) in enumerate(zip(texts, audio, strict=True)):
+                order = names[(i + k) % len(names) :] + names[: (i + k) % len(names)]
+                for name in order:
+                    options = dict(OPTIONS[name])
+                    worker = workers[int(options.pop("cpu_threads", 2))]
+                    worker.decoding = options
+                    t = time.perf_counter()
+                    said = worker.transcribe(clip, prompt)
+                    times[name].append(time.perf_counter() - t)
+                    if k:
+                        continue
+                    errors[name] += _errors(said, text)
+                    got = ask(index, said).answer if said else None
+                    expected = typed[i].answer
+                    same[name] += bool(got and expected and got.sentence_id == expected.sentence_id)
+    finally:
+        for worker in workers.values():
+            worker.close()
+    chars = sum(len(_plain(t)) for t in texts)
+    long = [j for j, s in enumerate(lengths) if s >= 4.0]
+    short = [j for j, s in enumerate(lengths) if s < 4.0]
+    row(
+        f"recordings ({label})",
+        f"{len(short)} under 4 s (median {statistics.median([lengths[j] for j in short]):.1f} s),"
+        f" {len(long)} of 4 s or more (median {statistics.median([lengths[j] for j in long]):.1f} s)",
+    )
+    base = times[names[0]]
+    for name in names:
+        per = times[name]
+        by = {j: [per[r * len(texts) + j] for r in range(rounds)] for j in range(len(texts))}
+        p_long = _p95([t for j in long for t in by[j]])
+        p_short = _p95([t for j in short for t in by[j]])
+        ratio = statistics.median(a / b for a, b in zip(per, base, strict=True))
+        row(
+            f"{name}: p95 < 4 s / ≥ 4 s, × product, CER, as if typed",
+            f"{p_short:.2f} / {p_long:.2f} s, ×{ratio:.2f}, {errors[name] / chars:.1%},"
+            f" {same[name] / len(texts):.0%}",
+        )
+    index.close()
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
-        run(Path(folder), lambda name, value: print(f"  {name:<70} {value}"), verbose=True)
+        report = lambda name, value: print(f"  {name:<70} {value}", flush=True)  # noqa: E731
+        if "--options" in sys.argv:
+            compare(Path(folder), report, rounds=2)
+        else:
+            run(Path(folder), report, verbose=True)

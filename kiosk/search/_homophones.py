@@ -18,8 +18,10 @@ also tried run together with the word next to it, for homophones only
 
 The pinyin → words map of the index vocabulary (the jieba tokens of the body
 and heading columns, two or more hanzi) is built once per index version, on
-the first question that needs it (:meth:`SearchIndex.memo`), with pypinyin's
-readings as the IME lexicon reads them (:func:`kiosk.ime.lexicon.readings`).
+the first question that needs it (or in the background after the index is
+built, :mod:`kiosk.services`), with pypinyin's readings as the IME lexicon reads
+them (:func:`kiosk.ime.lexicon.readings`). Measured (``python -m bench.search``):
+see the figures there and in CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -38,6 +42,7 @@ from kiosk.search.results import Term
 MAX_NEAR = 3
 _HANZI = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _ALL_FUZZY = frozenset(FUZZY_PAIRS)
+_BUILD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,10 @@ class Sounds:
         ]
         fuzzy = self.by_fuzzy.get(normalise(syllable, _ALL_FUZZY), ())
         return [s for s in dict.fromkeys((*same, *fuzzy)) if s != syllable]
+
+
+#: The map of each index, with the index version it was built for.
+_BUILT: weakref.WeakKeyDictionary[SearchIndex, tuple[int, Sounds]] = weakref.WeakKeyDictionary()
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -123,13 +132,22 @@ def build(conn: sqlite3.Connection) -> Sounds:
 
 
 def sounds(index: SearchIndex) -> Sounds:
-    """The map for the index as it is now: built once per index version."""
-
-    def load() -> Sounds:
+    """The map for the index as it is now: built once per index version, by one
+    thread at a time (kept beside the index, not in its byte-bounded memo cache: a
+    library of 100,000 words makes a map of ~22 MB, more than that cache keeps)."""
+    version = index.version
+    kept = _BUILT.get(index)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    with _BUILD_LOCK:
+        kept = _BUILT.get(index)
+        if kept is not None and kept[0] == version:
+            return kept[1]
         with index.reading() as conn:
-            return build(conn)
-
-    return index.memo("homophones", load)
+            table = build(conn)
+        if index.version == version:  # not from a snapshot older than a sync just done
+            _BUILT[index] = (version, table)
+        return table
 
 
 def expand(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.content.library import Library
 from kiosk.search._homophones import expand, sounds
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 from kiosk.search.query import parse_query
 from kiosk.search.results import Term
+from tests.unit.search.conftest import make_report
 
 
 def _expanded(index: SearchIndex, question: str) -> dict[str, Term]:
@@ -60,3 +62,11 @@ def test_the_map_is_built_once_per_index_version(index: SearchIndex) -> None:
     table = sounds(index)
     assert "收费" in table.words["shou fei"] and "热线" in table.words["re xian"]
     assert sounds(index) is table
+
+
+def test_the_map_follows_the_library(fresh_index: SearchIndex) -> None:
+    fresh_index.sync(Library({"a": make_report("a", "本机关全年未收取任何费用。")}))
+    assert "收取" in sounds(fresh_index).words["shou qu"]
+    fresh_index.sync(Library({"b": make_report("b", "本机关开通了政务热线。")}))
+    table = sounds(fresh_index)
+    assert "shou qu" not in table.words and "热线" in table.words["re xian"]
