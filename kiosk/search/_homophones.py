@@ -16,6 +16,9 @@ An unknown word of one character, or one without homophones of its own, is
 also tried run together with the word next to it, for homophones only
 (规范 + 话 → 规范话 gui-fan-hua → 规范化; 电子 + 话率 → 电子话 → 电子化).
 
+:func:`correct` puts the library's word into a transcript when exactly one word
+sounds the same (说出问题 shows 市长信箱 for 市长信象); 智能问答 does not need it.
+
 The pinyin → words map of the index vocabulary (the jieba tokens of the body
 and heading columns, two or more hanzi) is built once per index version, on
 the first question that needs it (or in the background after the index is
@@ -35,6 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kiosk.ime.syllables import FUZZY_PAIRS, normalise, split_initial
+from kiosk.search._lexicon import QUESTION_WORDS, SYNONYMS
+from kiosk.search._text import load_jieba, normalize
 from kiosk.search.index import SearchIndex
 from kiosk.search.results import Term
 
@@ -208,3 +213,27 @@ def _joined(table: Sounds, word: str, before: str, after: str, text: str) -> tup
             found.extend(table.homophones(sylls) if sylls else ())
     longest = max(map(len, found), default=0)
     return tuple(dict.fromkeys(w for w in found if len(w) == longest))
+
+
+def correct(index: SearchIndex, text: str) -> str:
+    """``text`` (a transcript) with each word the library does not have replaced by
+    the library's word that sounds the same, when there is exactly one (市长信象 →
+    市长信箱, 半节率 → 办结率, 首费 → 收费); near homophones are left as heard."""
+    words = load_jieba().lcut(text)
+    if not any(_HANZI.match(w) and len(w) > 1 for w in words):
+        return text
+    table: Sounds | None = None
+    out = list(words)
+    with index.reading() as conn:
+        for i, word in enumerate(words):
+            plain = normalize(word)
+            if len(plain) < 2 or plain in QUESTION_WORDS or plain in SYNONYMS:
+                continue
+            if not _unknown(index, conn, Term(plain)):
+                continue
+            table = table or sounds(index)
+            sylls = _read(plain)
+            same = table.homophones(sylls) if sylls else ()
+            if len(same) == 1:
+                out[i] = same[0]
+    return "".join(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.content.library import Library
-from kiosk.search._homophones import expand, sounds
+from kiosk.search._homophones import correct, expand, sounds
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 from kiosk.search.query import parse_query
@@ -70,3 +70,20 @@ def test_the_map_follows_the_library(fresh_index: SearchIndex) -> None:
     fresh_index.sync(Library({"b": make_report("b", "本机关开通了政务热线。")}))
     table = sounds(fresh_index)
     assert "shou qu" not in table.words and "热线" in table.words["re xian"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "shown"),
+    [
+        ("市长信象的信处理了几封。", "市长信箱的信处理了几封。"),
+        ("热线的半节率是多少。", "热线的办结率是多少。"),
+        ("申请信息公开要首费吗?", "申请信息公开要收费吗?"),
+        ("日线电话处理了多少个。", "日线电话处理了多少个。"),  # only a near homophone: as heard
+        ("恐龙有多少只?", "恐龙有多少只?"),
+        ("热线电话处理了多少个?", "热线电话处理了多少个?"),
+    ],
+)
+def test_a_transcript_gets_the_one_report_word_that_sounds_the_same(
+    index: SearchIndex, heard: str, shown: str
+) -> None:
+    assert correct(index, heard) == shown
