@@ -235,7 +235,7 @@ async def _build_index(store: ContentStore, search: SearchIndex) -> None:
         await anyio.to_thread.run_sync(search.ensure, store.library)
         await anyio.to_thread.run_sync(homophones, search, abandon_on_cancel=True)
     except Exception:  # searching is then built on the first query, or reports why
-        log.exception("search: building the index at start-up failed")
+        log.exception("search: building the index or its homophone map at start-up failed")
 
 
 async def _build_lexicon(store: ContentStore, ime: ImeService) -> None:
