@@ -220,7 +220,7 @@ def qr_section(tmp: Path) -> None:
 
 
 def search_section(tmp: Path) -> None:
-    from bench.search import run
+    from bench.search import homophone_stress, run
 
     print("search and 智能问答 (1,000 generated reports)")
     figures = run(1000, 200)
@@ -236,6 +236,20 @@ def search_section(tmp: Path) -> None:
     row(
         "ask top-1 / top-3, evaluation set",
         f"{figures['eval_top1']:.3f} / {figures['eval_top3']:.3f}",
+    )
+    row(
+        "homophone map: build (pypinyin loaded) / words / size",
+        f"{figures['homophones_build_s']:.2f} s / {figures['homophones_words']:,.0f}"
+        f" / {figures['homophones_mb']:.1f} MB (pypinyin load {figures['pypinyin_load_s']:.1f} s)",
+    )
+    row(
+        "ask p50 / p95, questions with a misheard word",
+        f"{figures['ask_misheard_p50_ms']:.1f} / {figures['ask_misheard_p95_ms']:.1f} ms",
+    )
+    stress = homophone_stress()
+    row(
+        f"homophone map of jieba's {stress['words']:,.0f} words: build / size",
+        f"{stress['build_s']:.1f} s / {stress['mb']:.1f} MB",
     )
 
 

@@ -10,16 +10,22 @@ typed question. ``python -m bench.asr`` runs it alone and prints each transcript
 
 from __future__ import annotations
 
+import io
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.evaluate import Question, eval_library, load_questions
 from kiosk import models
 from kiosk.asr import Recognizer, echoes_prompt, library_prompt
+from kiosk.asr.worker import DECODING
+from kiosk.search import correct_transcript
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
 
@@ -75,15 +81,15 @@ def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> No
     try:
         for label, speak, close in _voices(tmp):
             try:
-                same, exact, times = _ask_by_voice(
+                same, exact, shown, times = _ask_by_voice(
                     questions, speak, recognizer, prompt, index, verbose
                 )
             finally:
                 close()
             n = len(questions)
             row(
-                f"voice questions answered as if typed / transcribed exactly ({n}, {label})",
-                f"{same / n:.0%} / {exact / n:.0%}",
+                f"voice questions answered as if typed / exact as heard / as shown ({n}, {label})",
+                f"{same / n:.0%} / {exact / n:.0%} / {shown / n:.0%}",
             )
             p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
             row(
@@ -102,15 +108,18 @@ def _ask_by_voice(
     prompt: str,
     index: SearchIndex,
     verbose: bool,
-) -> tuple[int, int, list[float]]:
-    same = exact = 0
+) -> tuple[int, int, int, list[float]]:
+    """(answered as if typed, transcribed exactly, shown exactly, recognition times):
+    what the visitor sees is the transcript with the reports' homophones put in."""
+    same = exact = shown = 0
     times: list[float] = []
     for question in questions:
         audio = speak(question.q)
         t = time.perf_counter()
-        text = recognizer.transcribe(audio, prompt)
-        text = "" if echoes_prompt(text, prompt) else text
+        heard = recognizer.transcribe(audio, prompt)
+        heard = "" if echoes_prompt(heard, prompt) else heard
         times.append(time.perf_counter() - t)
+        text = correct_transcript(index, heard) if heard else heard
         typed = ask(index, question.q)
         said = ask(index, text) if text else None
         ok = bool(
@@ -122,12 +131,148 @@ def _ask_by_voice(
             and said.answer.sentence_id == typed.answer.sentence_id
         )
         same += ok
-        exact += text.rstrip("?？。") == question.q.rstrip("?？。")
+        exact += heard.rstrip("?？。") == question.q.rstrip("?？。")
+        shown += text.rstrip("?？。") == question.q.rstrip("?？。")
         if verbose:
-            print(f"    {'✓' if ok else '✗'} {question.q} → {text}")
-    return same, exact, times
+            fixed = f" (heard {heard})" if heard != text else ""
+            print(f"    {'✓' if ok else '✗'} {question.q} → {text}{fixed}")
+    return same, exact, shown, times
+
+
+#: Questions of about five seconds of speech, as a visitor asks in full.
+LONG_QUESTIONS = (
+    "请问2013年昆都仑区政府一共主动公开了多少条政府信息?",
+    "我想知道政府的热线电话一年接听并处理了多少个?",
+    "对政府信息公开的答复不满意的话可以申请行政复议吗?",
+    "昆区一共建了几个便民服务大厅,有几个行政机关进驻了?",
+    "在报纸上和政府网站上一共公开了多少条信息?",
+    "申请政府信息公开要不要收费,一共收了多少钱?",
+)
+#: Decoding options compared by :func:`compare` (the product's first).
+OPTIONS: dict[str, dict[str, Any]] = {
+    "beam 5 (product)": dict(DECODING),
+    "beam 5, no fallback": {**DECODING, "temperature": 0.0},
+    "beam 1, no fallback": {**DECODING, "beam_size": 1, "temperature": 0.0},
+    "beam 1, no fallback, no timestamps": {
+        **DECODING,
+        "beam_size": 1,
+        "temperature": 0.0,
+        "without_timestamps": True,
+    },
+}
+#: Compared on an earlier run (same machine, shared, 26 recordings × 2 rounds; time
+#: relative to beam 5, median of per-recording ratios; CER; answered as if typed):
+#: beam 2 ×0.93 7.5 % 85 %, beam 1 ×0.93 8.1 % 85 %, beam 1 without timestamps
+#: ×0.94 7.8 % 85 %, beam 5 without timestamps ×0.98 7.5 % 85 %, beam 1 on one CPU
+#: thread ×0.96 8.1 % 85 %; beam 5 itself 7.3 %, 88 %. A second run: no temperature
+#: fallback ×0.98 (beam 5) and ×1.04 (beam 1), the same accuracy as without it.
+
+
+def _seconds(audio: bytes) -> float:
+    with wave.open(io.BytesIO(audio)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def _errors(said: str, meant: str) -> int:
+    """Edit distance between two texts, letters and digits only (for the CER)."""
+    a, b = _plain(said), _plain(meant)
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def compare(tmp: Path, row: Callable[[str, str], None], rounds: int = 1) -> None:
+    """Each decoding option of :data:`OPTIONS` on the same recordings (the seed
+    questions and :data:`LONG_QUESTIONS`, said by the natural voice), interleaved
+    question by question in rotating order, so a shared machine's load falls on all
+    alike: recognition time by audio length, its ratio to the product's, the
+    character error rate and the share answered as if typed."""
+    model = models.locate("whisper-base")
+    if model is None:
+        row("decoding options", f"skipped: {models.problem('whisper-base')}")
+        return
+    library = eval_library()
+    index = SearchIndex(tmp / "asr-options-index")
+    index.sync(library)
+    prompt = library_prompt(library)
+    texts = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS] + list(LONG_QUESTIONS)
+    label, speak, close = _voices(tmp)[0]
+    try:
+        audio = [speak(t) for t in texts]
+    finally:
+        close()
+    lengths = [_seconds(a) for a in audio]
+    typed = [ask(index, t) for t in texts]
+    names = list(OPTIONS)
+    # a worker per thread count (the model's cpu_threads); each request says how to decode
+    workers: dict[int, Recognizer] = {}
+    for options in OPTIONS.values():
+        n = int(options.get("cpu_threads", 2))
+        workers.setdefault(n, Recognizer(model, timeout=300, threads=n))
+    times: dict[str, list[float]] = {n: [] for n in names}
+    errors = dict.fromkeys(names, 0)
+    same = dict.fromkeys(names, 0)
+    for worker in workers.values():
+        worker.start()
+    try:
+        for k in range(rounds):
+            for i, (text, clip) in enumerate(zip(texts, audio, strict=True)):
+                order = names[(i + k) % len(names) :] + names[: (i + k) % len(names)]
+                for name in order:
+                    options = dict(OPTIONS[name])
+                    worker = workers[int(options.pop("cpu_threads", 2))]
+                    worker.decoding = options
+                    t = time.perf_counter()
+                    said = worker.transcribe(clip, prompt)
+                    times[name].append(time.perf_counter() - t)
+                    if k:
+                        continue
+                    errors[name] += _errors(said, text)
+                    got = ask(index, correct_transcript(index, said)).answer if said else None
+                    expected = typed[i].answer
+                    same[name] += bool(got and expected and got.sentence_id == expected.sentence_id)
+    finally:
+        for worker in workers.values():
+            worker.close()
+    chars = sum(len(_plain(t)) for t in texts)
+    long = [j for j, s in enumerate(lengths) if s >= 4.0]
+    short = [j for j, s in enumerate(lengths) if s < 4.0]
+    row(
+        f"recordings ({label})",
+        f"{len(short)} under 4 s (median {statistics.median([lengths[j] for j in short]):.1f} s),"
+        f" {len(long)} of 4 s or more (median {statistics.median([lengths[j] for j in long]):.1f} s)",
+    )
+    base = times[names[0]]
+    for name in names:
+        per = times[name]
+        by = {j: [per[r * len(texts) + j] for r in range(rounds)] for j in range(len(texts))}
+        p_long = _p95([t for j in long for t in by[j]])
+        p_short = _p95([t for j in short for t in by[j]])
+        ratio = statistics.median(a / b for a, b in zip(per, base, strict=True))
+        m_long = statistics.median([t for j in long for t in by[j]])
+        row(
+            f"{name}: p95 < 4 s / p50, p95 ≥ 4 s, × product, CER, as if typed",
+            f"{p_short:.2f} / {m_long:.2f}, {p_long:.2f} s, ×{ratio:.2f},"
+            f" {errors[name] / chars:.1%}, {same[name] / len(texts):.0%}",
+        )
+    index.close()
 
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
-        run(Path(folder), lambda name, value: print(f"  {name:<70} {value}"), verbose=True)
+        report = lambda name, value: print(f"  {name:<70} {value}", flush=True)  # noqa: E731
+        if "--options" in sys.argv:
+            compare(Path(folder), report, rounds=int(sys.argv[-1]) if sys.argv[-1].isdigit() else 2)
+        else:
+            run(Path(folder), report, verbose=True)

@@ -24,8 +24,12 @@ from functools import partial
 from pathlib import Path
 
 from bench.evaluate import evaluate
+from kiosk.caching import approx_size
 from kiosk.content.library import Library, load_library
 from kiosk.content.parse import parse_report
+from kiosk.search import homophones
+from kiosk.search._homophones import _read as homophone_read
+from kiosk.search._homophones import build as build_homophones
 from kiosk.search._text import _tokens_cached, cjk_chars, cjk_phrase, normalize, tokens
 from kiosk.search.ask import ask
 from kiosk.search.index import SearchIndex
@@ -46,6 +50,12 @@ QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("{place}招聘了多少名专业人员?", ("专业人员",)),
     ("{place}在报纸上公开了几条信息?", ("日报公开信息",)),
     ("{place}{year}年有人打官司吗?", ("诉讼案件",)),
+)
+#: Questions with a misheard word (日线 for 热线, 首费 for 收费, 副业 for 复议).
+MISHEARD = (
+    "{place}接了多少个日线电话?",
+    "{place}申请信息公开要首费吗?",
+    "{place}有没有人申请行政副业?",
 )
 SEARCHES = (
     "公开",
@@ -152,6 +162,9 @@ def run(n: int = 1000, questions: int = 200) -> dict[str, float]:
         figures["build_s"] = build
         figures["sentences"] = index.sentence_count()
         figures["resync_unchanged_s"] = _timed(lambda: index.sync(library))[0]
+        # as the server does after its start-up build (kiosk.services): no visitor waits
+        figures["pypinyin_load_s"] = _timed(lambda: homophone_read("预热"))[0]
+        figures["homophones_build_s"] = _timed(lambda: homophones(index))[0]
         search_times = [t for q in SEARCHES * 5 for t in _timed(partial(search, index, q))]
         figures["search_p50_ms"], figures["search_p95_ms"] = _percentiles(search_times)
         asked = synthetic_questions(library, questions)
@@ -170,11 +183,47 @@ def run(n: int = 1000, questions: int = 200) -> dict[str, float]:
         figures["ask_p50_ms"], figures["ask_p95_ms"] = _percentiles(ask_times)
         figures["synthetic_top1"] = top1 / len(asked)
         figures["synthetic_top3"] = top3 / len(asked)
+        places = [library.reports[slug].meta.title.split("人民政府")[0] for _, slug, _ in asked]
+        figures.update(_homophone_figures(index, places[:60]))
         index.close()
     result = evaluate(verbose=False)
     figures["eval_top1"], figures["eval_top3"] = result.top1, result.top3
     for key, value in figures.items():
         print(f"{key:>22}  {value:.3f}" if isinstance(value, float) else f"{key:>22}  {value}")
+    return figures
+
+
+def _homophone_figures(index: SearchIndex, places: Sequence[str]) -> dict[str, float]:
+    """The size of the index's homophone map, and ask on questions with a misheard word."""
+    table = homophones(index)
+    out: dict[str, float] = {"homophones_words": sum(map(len, table.words.values()))}
+    out["homophones_mb"] = approx_size(table) / 1e6
+    questions = [MISHEARD[k % len(MISHEARD)].format(place=p) for k, p in enumerate(places)]
+    times = [t for q in questions for t in _timed(partial(ask, index, q))]
+    out["ask_misheard_p50_ms"], out["ask_misheard_p95_ms"] = _percentiles(times)
+    return out
+
+
+def homophone_stress(min_freq: int = 5) -> dict[str, float]:
+    """The homophone map of a vocabulary as large as jieba's dictionary (its words of
+    two or more characters used ≥ ``min_freq`` times), for a library far larger than
+    any we have: build time and size."""
+    from kiosk.ime.lexicon import _jieba_words
+
+    words = [w for w, f in _jieba_words() if f >= min_freq and len(w) >= 2]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE fts_vocab(term TEXT, col TEXT)")  # what build() reads
+    conn.executemany("INSERT INTO fts_vocab VALUES (?, 'body')", [(w,) for w in words])
+    homophone_read("预热")
+    start = time.perf_counter()
+    table = build_homophones(conn)
+    seconds = time.perf_counter() - start
+    conn.close()
+    figures = {"words": len(words), "build_s": seconds, "mb": approx_size(table) / 1e6}
+    print(
+        f"homophone map of {len(words):,} words: {seconds:.1f} s, {figures['mb']:.1f} MB",
+        flush=True,
+    )
     return figures
 
 
@@ -259,3 +308,4 @@ if __name__ == "__main__":
     compare_tokenizers(load_library(SEED.parent, 5 * 1024 * 1024))
     compare_tokenizers(synthetic_library(count))
     run(count)
+    homophone_stress()

@@ -28,6 +28,7 @@ from kiosk.content.library import ContentStore, Library
 from kiosk.ime import ImeService, parse_fuzzy
 from kiosk.limits import RateLimiter
 from kiosk.resources import ASSETS, WIDGETS
+from kiosk.search import homophones
 from kiosk.search.index import SearchIndex
 from kiosk.speech.engine import create_engine
 from kiosk.speech.service import SpeechService
@@ -228,11 +229,13 @@ async def _prebuild_audio(
 
 
 async def _build_index(store: ContentStore, search: SearchIndex) -> None:
-    """Index the content at start-up, so the first question is answered at once."""
+    """Index the content at start-up, and its homophone map, so the first question
+    (even a misheard one) is answered at once."""
     try:
         await anyio.to_thread.run_sync(search.ensure, store.library)
+        await anyio.to_thread.run_sync(homophones, search, abandon_on_cancel=True)
     except Exception:  # searching is then built on the first query, or reports why
-        log.exception("search: building the index at start-up failed")
+        log.exception("search: building the index or its homophone map at start-up failed")
 
 
 async def _build_lexicon(store: ContentStore, ime: ImeService) -> None:

@@ -159,6 +159,7 @@ class Lexicon:
 # --- building -------------------------------------------------------------------
 
 
+@functools.cache
 def syllable_table() -> tuple[str, ...]:
     """Every syllable pypinyin knows a character for, toneless, ü as v."""
     from pypinyin.contrib.tone_convert import to_normal
@@ -200,7 +201,7 @@ def _toneless(syllable: str) -> str:
     return str(to_normal(syllable, v_to_u=False))
 
 
-def _readings(word: str, table: set[str]) -> tuple[str, ...] | None:
+def readings(word: str, table: set[str] | frozenset[str]) -> tuple[str, ...] | None:
     """What ``pypinyin.lazy_pinyin(word)`` reads for a word of hanzi, by the same steps
     (its segmentation into its phrases, a phrase's reading or else each character's
     first) without its per-syllable style machinery: the base lexicon reads 130,000
@@ -252,7 +253,7 @@ def build_base() -> Lexicon:
             chars.setdefault(c, 1)
         if freq < MIN_FREQ:
             continue
-        sylls = _readings(word, known)
+        sylls = readings(word, known)
         if sylls:
             entries.append(Entry(word, sylls, math.log(freq)))
     for char, freq in chars.items():
@@ -293,7 +294,7 @@ def build_reports(base: Lexicon, texts: Iterable[str]) -> Lexicon:
     base_scores = _scores_by_word(base)
     entries: list[Entry] = []
     for word, count in report_words(texts).items():
-        sylls = _readings(word, known)
+        sylls = readings(word, known)
         if sylls is None:
             continue
         score = base_scores.get(word, math.log(_UNKNOWN_FREQ)) + REPORT_BOOST + math.log(count) / 4

@@ -19,14 +19,21 @@ from :data:`kiosk.search._lexicon.SYNONYMS` (打官司 → 诉讼/起诉, 花钱
   when segmenting (jieba would cut 石桥县下一步 as 石桥/县下/一步);
 * 多少 / 几 / 百分之 / 比例 / 率 / how many make it a *number question*, and
   多少条 / 几个 / … name the unit (条, 件, 个, 人, 元, %; 人 also matches 名 and 人次);
-* 问题 / 不足 ask for *problems*, 措施 / 改进 / 打算 / 计划 / 下一步 for *plans*.
+* 问题 / 不足 ask for *problems*, 措施 / 改进 / 打算 / 计划 / 下一步 for *plans*;
+* a word of hanzi the index does not have (no token of it, no place, no synonym)
+  brings the library's words that sound like it (:mod:`kiosk.search._homophones`):
+  the same toneless pinyin (首费 → 收费), else one syllable a letter of its final
+  or a fuzzy pair away (日线 → 热线, 副业 → 复议, 辩名 → 便民), else run together
+  with the word beside it (电子 + 话率 → 电子化); such a word weighs as the most
+  used of those it sounds like (a misheard word is not a rare one).
 
 Scoring a candidate sentence
 ----------------------------
 Candidates come from :func:`kiosk.search.query.candidates` (BM25 over words and
 headings, plus substring matches). With IDF weights ``w`` (rare words weigh more)
-and credit ``c`` per word (1 for the word, 0.8 for a synonym, 0.7 × the share
-of its parts for a long word only partly there: 热线电话 → 热线, 电话)::
+and credit ``c`` per word (1 for the word, 0.8 for a synonym, 0.75 for a homophone,
+0.65 for a near homophone, 0.7 × the share of its parts for a long word only
+partly there: 热线电话 → 热线, 电话)::
 
     match   = Σ w·c(sentence) / Σ w                         0 … 1
             + Σ over words not in the sentence of
@@ -64,6 +71,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kiosk.search import _lexicon as lex
+from kiosk.search._homophones import expand
 from kiosk.search._text import contains, has_cjk
 from kiosk.search.index import ReportInfo, Row, SearchIndex, year_token
 from kiosk.search.query import (
@@ -115,6 +123,7 @@ def ask(index: SearchIndex, question: object, *, slug: str | None = None) -> Ans
         return _not_found(query, [])
     slugs = _named_reports(terms, slugs, index.places()) or slugs
     with index.reading() as conn:
+        terms = intent.terms = expand(index, conn, terms, query.text)
         weights = term_weights(index, conn, terms)
         found = candidates(index, conn, terms, scope=_scope_tokens(slugs, reports))
         rows = index.rows(conn, found)

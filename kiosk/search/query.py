@@ -59,6 +59,9 @@ SUBSTRING_CANDIDATES = 60
 SNIPPET_CHARS = 160
 SYNONYM_CREDIT = 0.8
 PART_CREDIT = 0.7
+#: A library word that sounds the same (首费 → 收费), or nearly (日线 → 热线).
+HOMOPHONE_CREDIT = 0.75
+NEAR_CREDIT = 0.65
 #: Measure words: in a question they name the unit asked for, not a topic.
 UNIT_CHARS = frozenset("个条件人名位次场项篇份期家所天封台元年月日")
 _COUNT_WORD = re.compile(r"^(?:几|多少)[个条件人名位次场项篇份期家所天封台元]*$")
@@ -131,12 +134,16 @@ def parse_query(
 
 
 def term_credit(term: Term, norm: str) -> float:
-    """1 when the term itself is in the text, 0.8 for a synonym, 0.7 × the share of its
-    parts that are, else 0."""
+    """1 when the term itself is in the text, 0.8 for a synonym, 0.75 for a homophone
+    and 0.65 for a near homophone, 0.7 × the share of its parts that are, else 0."""
     if contains(term.word, norm):
         return 1.0
     if any(contains(a, norm) for a in term.synonyms):
         return SYNONYM_CREDIT
+    if any(contains(a, norm) for a in term.homophones):
+        return HOMOPHONE_CREDIT
+    if any(contains(a, norm) for a in term.near):
+        return NEAR_CREDIT
     if term.parts:
         present = sum(any(contains(a, norm) for a in part) for part in term.parts)
         return PART_CREDIT * present / len(term.parts)
@@ -146,20 +153,26 @@ def term_credit(term: Term, norm: str) -> float:
 def term_weights(
     index: SearchIndex, conn: sqlite3.Connection, terms: Sequence[Term]
 ) -> list[float]:
-    """BM25-style IDF of each term over the sentences (rare words weigh more)."""
+    """BM25-style IDF of each term over the sentences (rare words weigh more); a word
+    the library does not have but sounds like weighs as the most used of those."""
     n = max(index.sentence_count(), 1)
     out = []
     for term in terms:
-        toks = tokens(term.word) or (term.word,)
-        df = (
-            index.document_frequency(conn, term.word)
-            if term.word in toks
-            else min(index.document_frequency(conn, t) for t in toks)
-        )
-        if _short_cjk(term.word):  # often inside longer words: count where it occurs
-            df = max(df, index.substring_frequency(conn, term.word))
+        df = max(_frequency(index, conn, w) for w in term.sounds or (term.word,))
         out.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
     return out
+
+
+def _frequency(index: SearchIndex, conn: sqlite3.Connection, word: str) -> int:
+    toks = tokens(word) or (word,)
+    df = (
+        index.document_frequency(conn, word)
+        if word in toks
+        else min(index.document_frequency(conn, t) for t in toks)
+    )
+    if _short_cjk(word):  # often inside longer words: count where it occurs
+        df = max(df, index.substring_frequency(conn, word))
+    return df
 
 
 def candidates(

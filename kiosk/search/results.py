@@ -32,11 +32,25 @@ class Term:
     word: str
     synonyms: tuple[str, ...] = ()
     parts: tuple[tuple[str, ...], ...] = ()
+    #: Library words that sound the same / nearly the same, for a word the library
+    #: does not have (日线 → 热线; :mod:`kiosk.search._homophones`).
+    homophones: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+
+    @property
+    def sounds(self) -> tuple[str, ...]:
+        return self.homophones + self.near
 
     @property
     def alternatives(self) -> tuple[str, ...]:
         """Every string that counts (the word first)."""
-        flat = [self.word, *self.synonyms, *(a for part in self.parts for a in part)]
+        flat = [
+            self.word,
+            *self.synonyms,
+            *(a for part in self.parts for a in part),
+            *self.homophones,
+            *self.near,
+        ]
         return tuple(dict.fromkeys(flat))
 
 

@@ -26,6 +26,7 @@ LAZY = {
     ("kiosk.cli", "time"),
     ("kiosk.toolbar", "pypinyin"),
     ("kiosk.ime.lexicon", "pypinyin"),  # only to build a lexicon, not to load one
+    ("kiosk.search._homophones", "kiosk.ime.lexicon"),  # pypinyin, for an unknown word only
     # PDF and Word readers are loaded only when such a file is imported.
     ("kiosk.content.documents", "docx"),
     ("kiosk.content.documents", "pdfplumber"),

@@ -18,6 +18,7 @@ from kiosk.asr import (
     echoes_prompt,
     prompt_for,
 )
+from kiosk.asr.worker import DECODING
 
 # The natural voice or the recogniser runs here: make test runs these, make check does not.
 pytestmark = pytest.mark.neural
@@ -115,3 +116,19 @@ def test_a_timeout_stops_the_worker_and_the_next_starts_anew(model_dir: Path) ->
         assert r.worker_pid not in (None, first)
     finally:
         r.close()
+
+
+def test_each_request_says_how_to_decode(recognizer: Recognizer) -> None:
+    """The decoding options travel with each request (bench.asr compares them on one
+    worker); an option faster-whisper does not know fails that request, not the worker."""
+    assert recognizer.decoding == DECODING
+    audio = spoken("主动公开")
+    try:
+        recognizer.decoding = {"no_such_option": 1}
+        with pytest.raises(AsrError, match="no_such_option"):
+            recognizer.transcribe(audio)
+        recognizer.decoding = {**DECODING, "beam_size": 1}
+        assert recognizer.transcribe(audio)
+    finally:
+        recognizer.decoding = dict(DECODING)
+    assert recognizer.transcribe(audio)

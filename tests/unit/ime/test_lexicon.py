@@ -86,13 +86,13 @@ def test_quality(layers: tuple[Lexicon, ...]) -> None:
     assert scores["initials"].top5 >= 0.6
 
 
-def test_readings_are_what_pypinyin_reads() -> None:
+def testreadings_are_what_pypinyin_reads() -> None:
     """The lexicon reads words by lazy_pinyin's own steps, faster: the same readings,
     on every 40th word of jieba's dictionary and on words that test its parts (a
     phrase of pypinyin's, 绿 as lv, 嗯 read n, a name it splits)."""
     from pypinyin import lazy_pinyin
 
-    from kiosk.ime.lexicon import _jieba_words, _readings, syllable_table
+    from kiosk.ime.lexicon import _jieba_words, readings, syllable_table
 
     table = set(syllable_table())
     words = [w for n, (w, _) in enumerate(_jieba_words()) if n % 40 == 0]
@@ -101,4 +101,4 @@ def test_readings_are_what_pypinyin_reads() -> None:
         expected = tuple(lazy_pinyin(word))
         if len(expected) != len(word) or any(s not in table for s in expected):
             expected = None  # type: ignore[assignment]
-        assert _readings(word, table) == expected, word
+        assert readings(word, table) == expected, word
