@@ -48,8 +48,8 @@ run: $(VENV)/.installed system-run models-run
 
 # Two pytest-xdist workers sharing the tests one by one, except that a module whose
 # fixture starts something costly (an export, nginx, a model) keeps its tests on one
-# worker (its `xdist_group` mark): the browser tests mostly wait on real time (speech,
-# idle timeouts), so two at once use the two cores.
+# worker (ONE_WORKER in tests/conftest.py): the browser tests mostly wait on real time
+# (speech, idle timeouts), so two at once use the two cores.
 test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy

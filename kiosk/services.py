@@ -148,7 +148,9 @@ class Services:
         """The background jobs, until cancelled."""
         async with anyio.create_task_group() as tg:
             if self.settings.reload_interval > 0:
-                tg.start_soon(_watch_content, self.store, self.settings.reload_interval)
+                tg.start_soon(
+                    _watch_content, self.store, self.search, self.settings.reload_interval
+                )
             if self.settings.speech_prebuild:
                 tg.start_soon(_prebuild_audio, self.store, self.speech, self.background)
                 if self.settings.kiosk_mode:  # 语音导览's fixed prompts
@@ -244,10 +246,15 @@ async def _build_lexicon(store: ContentStore, ime: ImeService) -> None:
     await anyio.to_thread.run_sync(ime.refresh, store.library, abandon_on_cancel=True)
 
 
-async def _watch_content(store: ContentStore, interval: float) -> None:
+async def _watch_content(store: ContentStore, search: SearchIndex, interval: float) -> None:
+    """Reload the content every ``interval`` seconds; a new set is indexed (with its
+    homophone map) at once, not by the next visitor's question."""
     while True:
         await anyio.sleep(interval)
         try:
             await anyio.to_thread.run_sync(store.refresh)
         except Exception:  # never let a broken file stop the watcher
             log.exception("content: reload failed; still serving the previous set")
+            continue
+        if store.library is not search.library:
+            await _build_index(store, search)

@@ -8,6 +8,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -53,6 +54,7 @@ ONE_WORKER = (
 )
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist still runs
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup` with the groups of :data:`ONE_WORKER`."""
     if config.getoption("dist") != "loadgroup":
@@ -131,6 +133,8 @@ _MADE_FROM = (
     "kiosk/speech",
     "kiosk/content",
     "kiosk/ime",
+    "kiosk/search/_text.py",
+    "kiosk/search/_lexicon.py",
     "kiosk/locale",
     "kiosk/guide.py",
     "kiosk/config.py",
@@ -171,33 +175,50 @@ def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path]
     with open(tmp / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (tmp / ".done").exists():
-            kept = (
-                KEPT / f"{name}-{_made_from()}"
-                if os.environ.get("KIOSK_TEST_KEEP") != "0"
-                else None
-            )
-            if kept is not None and (kept / ".done").exists():
-                shutil.copytree(
-                    kept, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock")
-                )
-            else:
+            keep = os.environ.get("KIOSK_TEST_KEEP") != "0"
+            if not (keep and _copy_kept(name, tmp)):
                 make(tmp)
-                if kept is not None:
-                    _keep(tmp, kept, name)
+                if keep:
+                    _keep(tmp, name)
             (tmp / ".done").touch()
     return tmp
 
 
-def _keep(made: Path, kept: Path, name: str) -> None:
-    """Copy ``made`` to ``kept`` (whole or not at all) and drop older copies of ``name``."""
-    for old in KEPT.glob(f"{name}-*"):
-        shutil.rmtree(old, ignore_errors=True)
-    partial = kept.with_name(kept.name + f".{os.getpid()}.partial")
-    shutil.copytree(made, partial, ignore=shutil.ignore_patterns(".lock"))
-    (partial / ".done").touch()
-    with contextlib.suppress(OSError):  # another run kept it first
+@contextlib.contextmanager
+def _kept_lock(mode: int) -> Iterator[None]:
+    """Between test runs (two at once: an edit while `make test` runs): shared while
+    copying from .cache/tests, exclusive while replacing what is there."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    with open(KEPT / ".lock", "w") as lock:
+        fcntl.flock(lock, mode)
+        yield
+
+
+def _copy_kept(name: str, tmp: Path) -> bool:
+    """Copy the kept folder for ``name`` into ``tmp``; False when none is kept for the
+    current sources, or the copy fails (then it is made)."""
+    kept = KEPT / f"{name}-{_made_from()}"
+    with _kept_lock(fcntl.LOCK_SH):
+        if not (kept / ".done").exists():
+            return False
+        try:
+            shutil.copytree(kept, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock"))
+        except OSError:
+            return False
+    return True
+
+
+def _keep(made: Path, name: str) -> None:
+    """Keep a copy of ``made`` for the next runs, in place of older copies of ``name``."""
+    with _kept_lock(fcntl.LOCK_EX):
+        kept = KEPT / f"{name}-{_made_from()}"
+        for old in KEPT.glob(f"{name}-*"):
+            if re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{16}}(\.partial)?", old.name):
+                shutil.rmtree(old, ignore_errors=True)
+        partial = kept.with_name(kept.name + ".partial")
+        shutil.copytree(made, partial, ignore=shutil.ignore_patterns(".lock"))
+        (partial / ".done").touch()
         partial.rename(kept)
-    shutil.rmtree(partial, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,12 @@ from kiosk.search.results import Term
 
 #: Near homophones kept per word (the most used in the library first).
 MAX_NEAR = 3
+#: A question word this frequent in jieba's dictionary (≈ 0.4 million words of
+#: text) gains no homophones: 副业 (112) still becomes 复议, 权利 (7,829) is meant.
+COMMON_WORD = 500
+#: A transcript's word is replaced only below this (半节 11, 期中 48; 一件 6,216 and
+#: 十五 2,584 are left as said).
+COMMON_TO_CORRECT = 50
 _HANZI = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _ALL_FUZZY = frozenset(FUZZY_PAIRS)
 _BUILD_LOCK = threading.Lock()
@@ -144,12 +150,14 @@ def sounds(index: SearchIndex) -> Sounds:
     kept = _BUILT.get(index)
     if kept is not None and kept[0] == version:
         return kept[1]
-    with _BUILD_LOCK:
+    # The index's read lock first, then ours, in every thread: a caller inside
+    # index.reading() (ask, correct) and the start-up warm-up would otherwise take
+    # them in opposite orders, a deadlock for an index in memory.
+    with index.reading() as conn, _BUILD_LOCK:
         kept = _BUILT.get(index)
         if kept is not None and kept[0] == version:
             return kept[1]
-        with index.reading() as conn:
-            table = build(conn)
+        table = build(conn)
         if index.version == version:  # not from a snapshot older than a sync just done
             _BUILT[index] = (version, table)
         return table
@@ -185,14 +193,19 @@ def expand(
     return out
 
 
-def _unknown(index: SearchIndex, conn: sqlite3.Connection, term: Term) -> bool:
-    """A word of hanzi that is no token of the index, no place and has no synonyms."""
+def _unknown(
+    index: SearchIndex, conn: sqlite3.Connection, term: Term, common: int = COMMON_WORD
+) -> bool:
+    """A word of hanzi that is no token of the index, no place, has no synonyms and
+    is rarer than ``common`` in jieba's dictionary: a common word (权利, 高校, 注意)
+    is what the visitor meant, not a slip for a word of the library (权力, 高效, 主义)."""
     word = term.word
     return (
         not term.synonyms
         and bool(_HANZI.match(word))
         and word not in index.places()
         and index.token_frequency(conn, word) == 0
+        and load_jieba().dt.FREQ.get(word, 0) < common
     )
 
 
@@ -229,7 +242,7 @@ def correct(index: SearchIndex, text: str) -> str:
             plain = normalize(word)
             if len(plain) < 2 or plain in QUESTION_WORDS or plain in SYNONYMS:
                 continue
-            if not _unknown(index, conn, Term(plain)):
+            if not _unknown(index, conn, Term(plain), common=COMMON_TO_CORRECT):
                 continue
             table = table or sounds(index)
             sylls = _read(plain)

@@ -10,6 +10,9 @@ memory only and never logged.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,11 +25,18 @@ from kiosk.search.index import SearchIndex
 from kiosk.web import deps
 
 NO_STORE = {"Cache-Control": "no-store"}
+log = logging.getLogger("kiosk.asr")
 
 
 def _corrected(index: SearchIndex, library: Library, text: str) -> str:
-    index.ensure(library)
-    return correct_transcript(index, text)
+    """The transcript with the reports' words for those that sound the same, or as
+    heard when the index cannot say (a broken index never loses what was heard)."""
+    try:
+        index.ensure(library)
+        return correct_transcript(index, text)
+    except sqlite3.Error:
+        log.exception("asr: the transcript is shown as heard (the index failed)")
+        return text
 
 
 def _not_heard(message: str) -> Response:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from kiosk.content.library import Library
@@ -87,3 +90,53 @@ def test_a_transcript_gets_the_one_report_word_that_sounds_the_same(
     index: SearchIndex, heard: str, shown: str
 ) -> None:
     assert correct(index, heard) == shown
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "热线接到十五个电话。",  # 接到 and 十五 sound like 街道 and 事务, both in the reports
+        "只有一件申请。",  # 一件 / 意见
+        "请注意申请的期限。",  # 注意 / 主义
+        "在省级平台公开了吗?",  # 省级 / 升级
+        "我的权利有哪些?",  # 权利 / 权力
+    ],
+)
+def test_a_common_word_is_what_the_visitor_meant(index: SearchIndex, said: str) -> None:
+    """A word of everyday language is never 'corrected' into a report's word that
+    sounds the same, in the transcript shown or in the question asked."""
+    assert correct(index, said) == said
+    for term in _expanded(index, said).values():
+        assert not term.homophones and not term.near, term
+
+
+def test_a_question_while_the_map_is_built_in_memory_does_not_deadlock(
+    library: Library,
+) -> None:
+    """An index in memory (no writable cache folder) has one lock for readers. A
+    question reads (holding it) and then needs the map, while the start-up warm-up
+    builds the map: whichever comes first, both finish."""
+    memory = SearchIndex(None)
+    memory.sync(library)
+    reading = threading.Event()
+    built: list[int] = []
+
+    def question() -> None:
+        with memory.reading():  # as ask() is, when it comes to the homophones
+            reading.set()
+            time.sleep(0.3)  # the warm-up starts meanwhile
+            built.append(len(sounds(memory).words))
+
+    def warm_up() -> None:
+        reading.wait()
+        built.append(len(sounds(memory).words))
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (question, warm_up)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not any(t.is_alive() for t in threads), "deadlock"
+    assert len(built) == 2 and built[0] == built[1] > 0
+    assert ask(memory, "日线电话处理了多少个?").found
+    memory.close()
