@@ -235,7 +235,9 @@ async def _build_index(store: ContentStore, search: SearchIndex) -> None:
     (even a misheard one) is answered at once."""
     try:
         await anyio.to_thread.run_sync(search.ensure, store.library)
-        await anyio.to_thread.run_sync(homophones, search, abandon_on_cancel=True)
+        # Not abandoned on shutdown: the map is read from the index, which is closed
+        # next (a connection closed under a reader crashes the process).
+        await anyio.to_thread.run_sync(homophones, search)
     except Exception:  # searching is then built on the first query, or reports why
         log.exception("search: building the index or its homophone map at start-up failed")
 
