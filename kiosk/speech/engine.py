@@ -29,7 +29,8 @@ import time
 import uuid
 import wave
 from array import array
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
@@ -96,6 +97,26 @@ class SpeechEngine(Protocol):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+_background = threading.local()
+
+
+@contextmanager
+def background_jobs() -> Iterator[None]:
+    """Jobs this thread submits inside the block yield to the jobs of listeners who are
+    waiting: the prebuild never holds a listener's first words behind a whole sentence
+    of someone else's (the worker engines let a waiting foreground job go first)."""
+    before = getattr(_background, "on", False)
+    _background.on = True
+    try:
+        yield
+    finally:
+        _background.on = before
+
+
+def in_background() -> bool:
+    """True inside :func:`background_jobs` on this thread."""
+    return bool(getattr(_background, "on", False))
 
 
 def voice_for(language: str) -> str:
@@ -202,6 +223,7 @@ class _WorkerEngine:
 
     ``timeout`` bounds a job once it reaches the worker; a job waiting behind others waits
     at most their timeouts. At most ``max_queue`` jobs may wait: more raise SpeechBusy.
+    Background jobs (:func:`background_jobs`) wait while any other job waits.
     Starting the worker (first job, or after a restart) is bounded by ``start_timeout``.
     """
 
@@ -225,6 +247,8 @@ class _WorkerEngine:
         self._job_lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._waiting = 0
+        self._foreground = 0  # foreground jobs waiting for the worker
+        self._turn = threading.Condition()
         self._worker: WorkerHandle | None = None
         self._job_id = 0
         self._closed = False
@@ -265,13 +289,35 @@ class _WorkerEngine:
                 raise SpeechBusy(f"{self._waiting} speech jobs already waiting")
             self._waiting += 1
         try:
-            self._job_lock.acquire()
+            self._take_turn(in_background())
         finally:
             with self._count_lock:
                 self._waiting -= 1
         try:
             return self._run(text, voice, rate, out_path, timeout)
         finally:
+            self._job_lock.release()
+
+    def _take_turn(self, background: bool) -> None:
+        """Acquire the job lock; a background job lets every waiting foreground job
+        go first (and gives the lock back when one arrived while it was taking it)."""
+        if not background:
+            with self._turn:
+                self._foreground += 1
+            try:
+                self._job_lock.acquire()
+            finally:
+                with self._turn:
+                    self._foreground -= 1
+                    self._turn.notify_all()
+            return
+        while True:
+            with self._turn:
+                self._turn.wait_for(lambda: self._foreground == 0)
+            self._job_lock.acquire()
+            with self._turn:
+                if self._foreground == 0:
+                    return
             self._job_lock.release()
 
     def _ensure_worker(self) -> WorkerHandle:

@@ -46,6 +46,7 @@ from kiosk.speech.engine import (
     SpeechError,
     SpeechTimeout,
     SpeechUnavailable,
+    background_jobs,
     choose_voice,
     piece_limit,
     speaker,
@@ -404,13 +405,14 @@ class SpeechService:
         logged and skipped (the rest still matter); an engine that is gone stops it.
 
         Returns how many were made and the first error met (None when all are made).
+        Its jobs are background jobs: a listener waiting for a sentence goes first.
         """
         made = 0
         first: SpeechError | None = None
         for utt in utterances:
             if self.cached(utt, fmt) is None:
                 try:
-                    await self.ensure(utt, fmt)
+                    await self._bounded(self._synthesize_in_background, utt, fmt)
                 except SpeechUnavailable as exc:
                     return made, first or exc
                 except SpeechError as exc:
@@ -419,6 +421,10 @@ class SpeechService:
                     continue
                 made += 1
         return made, first
+
+    def _synthesize_in_background(self, utt: Utterance, fmt: str) -> Path:
+        with background_jobs():
+            return self.synthesize(utt, fmt)
 
     async def _bounded(self, job: Callable[..., Path], *args: object) -> Path:
         if self._limiter.borrowed_tokens >= self._limiter.total_tokens:

@@ -10,8 +10,9 @@ import subprocess
 import threading
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from kiosk.speech.engine import (
     SpeechError,
     SpeechTimeout,
     SpeechUnavailable,
+    background_jobs,
     create_engine,
     phonemes,
     voice_for,
@@ -273,6 +275,39 @@ def test_queue_bound_raises_busy(hooked: Pyttsx3Engine, tmp_path: Path) -> None:
         assert time.monotonic() - start < 0.1
         assert [f.result() for f in futures] == ["test hook slept"] * 3
     assert hooked.synthesize(ZH, MANDARIN_VOICE, 175, tmp_path / "ok.wav", 10) > 0
+
+
+def test_a_listener_goes_before_waiting_background_jobs(
+    hooked: Pyttsx3Engine, tmp_path: Path
+) -> None:
+    """The prebuild's next sentence waits while a listener's job waits: the listener's
+    first words are not said after someone else's sentence."""
+    done: list[str] = []
+
+    def job(name: str, background: bool) -> None:
+        with background_jobs() if background else nullcontext():
+            with pytest.raises(SpeechError, match="test hook slept"):
+                hooked.synthesize(
+                    SLEEP_PREFIX + ":0.3", MANDARIN_VOICE, 175, tmp_path / f"{name}.wav", 10
+                )
+        done.append(name)
+
+    def until(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 5
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert condition()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(job, "prebuild 1", True)]
+        until(lambda: hooked.waiting == 0 and hooked._job_lock.locked())
+        futures.append(pool.submit(job, "prebuild 2", True))
+        until(lambda: hooked.waiting == 1)
+        futures.append(pool.submit(job, "listener", False))
+        until(lambda: hooked.waiting == 2)
+        for future in futures:
+            future.result()
+    assert done == ["prebuild 1", "listener", "prebuild 2"]
 
 
 def test_close_is_idempotent_and_leaves_no_process(tmp_path: Path) -> None:

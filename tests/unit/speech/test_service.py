@@ -16,6 +16,7 @@ from kiosk.speech.engine import (
     EspeakCliEngine,
     SpeechUnavailable,
     create_engine,
+    in_background,
     wav_duration,
     wav_rms,
 )
@@ -130,6 +131,30 @@ def test_adhoc_spoken_length_is_bounded(service: SpeechService) -> None:
     with pytest.raises(ValueError, match="when spoken"):
         service.adhoc("1‰" * 250, "zh-CN")  # 500 characters, several times longer spoken
     assert service.adhoc("今天天气很好。", "zh-CN").spoken
+
+
+class _MarkingEngine(EspeakCliEngine):
+    """eSpeak NG that notes, per job, whether it was submitted as a background job."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.background: list[bool] = []
+
+    def synthesize(self, text: str, voice: str, rate: int, out_path: Path, timeout: float) -> float:
+        self.background.append(in_background())
+        return super().synthesize(text, voice, rate, out_path, timeout)
+
+
+def test_prebuild_jobs_are_background_jobs_and_a_listeners_are_not(tmp_path: Path) -> None:
+    engine = _MarkingEngine()
+    service = SpeechService(engine, tmp_path / "cache", timeout=15)
+    report = parse_report("s", "---\ntitle: t\nlanguage: zh-CN\n---\n\n第一句。第二句。\n")[0]
+    assert report is not None
+    first, second = service.utterances(report)
+    assert anyio.run(service.make_missing, [first]) == (1, None)
+    anyio.run(service.ensure, second)
+    assert engine.background == [True, False]
+    assert not in_background()  # the flag stays with the prebuild's job
 
 
 class _GatedEngine(EspeakCliEngine):
