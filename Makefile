@@ -8,6 +8,11 @@ BIN := $(VENV)/bin
 # (browser, QR decoder, audio tools). npm fetches the Mandarin voices (kiosk/models.py).
 RUN_PACKAGES := espeak-ng lame fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools libzbar0 librsvg2-bin poppler-utils sox wrk nginx
+# Python keeps its bytecode caches (in .cache/pycache, out of the tree) even where the
+# machine sets PYTHONDONTWRITEBYTECODE: without them every test worker, server and
+# command compiled the package again, and pytest rewrote every test module, each run.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -7,16 +7,22 @@ in with one assignment, so a request sees the old set or the new one, never a mi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.caching import ByteCache
 from kiosk.content.model import Report
 from kiosk.content.parse import ContentError, is_slug, parse_report
 
 log = logging.getLogger("kiosk.content")
+#: Reports parsed in this process, by file and text digest: the model is immutable,
+#: so a file parsed once (by another app or an earlier load of the same text) is not
+#: parsed again. Counted as 4× the file, about what the parsed report holds.
+_PARSED: ByteCache[tuple[Report, list[str]]] = ByteCache(64 * 1024 * 1024, name="parsed-reports")
 
 
 @dataclass(frozen=True)
@@ -93,8 +99,12 @@ def load_file(path: Path, max_bytes: int) -> tuple[Report | None, list[Problem]]
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [Problem(name, line, f"invalid UTF-8 at byte {exc.start}")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    key = (name, hashlib.sha256(raw).digest())
     try:
-        report, warnings = parse_report(slug, text, name)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            parsed = _PARSED.put(key, parse_report(slug, text, name), size=4 * len(raw))
+        report, warnings = parsed
     except ContentError as exc:
         return None, [Problem(name, exc.line, exc.reason)]
     return report, [Problem(name, 1, w, "warning") for w in warnings]

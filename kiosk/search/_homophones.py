@@ -103,6 +103,9 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
 
 
+@functools.lru_cache(
+    maxsize=1 << 17
+)  # a big library's vocabulary; a map built again reads none anew
 def _read(word: str) -> tuple[str, ...] | None:
     """Toneless pinyin of a word of hanzi, as the IME lexicon reads it."""
     from kiosk.ime.lexicon import readings  # pypinyin: only when a question needs it
