@@ -151,8 +151,12 @@ def test_prebuild_jobs_are_background_jobs_and_a_listeners_are_not(tmp_path: Pat
     report = parse_report("s", "---\ntitle: t\nlanguage: zh-CN\n---\n\n第一句。第二句。\n")[0]
     assert report is not None
     first, second = service.utterances(report)
-    assert anyio.run(service.make_missing, [first]) == (1, None)
-    anyio.run(service.ensure, second)
+    # Each in an event loop of its own thread: a browser test's Playwright may keep
+    # one running in this worker's main thread.
+    with ThreadPoolExecutor(1) as pool:
+        made = pool.submit(lambda: anyio.run(service.make_missing, [first])).result()
+        pool.submit(lambda: anyio.run(service.ensure, second)).result()
+    assert made == (1, None)
     assert engine.background == [True, False]
     assert not in_background()  # the flag stays with the prebuild's job
 
