@@ -155,7 +155,7 @@ class Services:
                 tg.start_soon(_prebuild_audio, self.store, self.speech, self.background)
                 if self.settings.kiosk_mode:  # 语音导览's fixed prompts
                     tg.start_soon(guide.prebuild_prompts, self.speech)
-            tg.start_soon(_build_index, self.store, self.search)
+            tg.start_soon(_build_index, self.store, self.search, HOMOPHONE_WARM_DELAY)
             if self.settings.kiosk_mode:  # the first key press has candidates
                 tg.start_soon(_build_lexicon, self.store, self.ime)
 
@@ -230,11 +230,19 @@ async def _prebuild_audio(
     log.info("speech: prebuilt %d sentences", made)
 
 
-async def _build_index(store: ContentStore, search: SearchIndex) -> None:
-    """Index the content at start-up, and its homophone map, so the first question
-    (even a misheard one) is answered at once."""
+#: Seconds after start-up before the homophone map is made (loading pypinyin's
+#: phrases costs ≈ 1.5 s of CPU): the start-up's own work (index, audio prebuild,
+#: 拼音 lexicon) goes first, and a server stopped sooner never pays for it. A
+#: misheard question before then makes the map itself.
+HOMOPHONE_WARM_DELAY = 20.0
+
+
+async def _build_index(store: ContentStore, search: SearchIndex, warm_after: float = 0) -> None:
+    """Index the content, then (``warm_after`` seconds later) its homophone map, so the
+    first question (even a misheard one) is answered at once."""
     try:
         await anyio.to_thread.run_sync(search.ensure, store.library)
+        await anyio.sleep(warm_after)
         # Not abandoned on shutdown: the map is read from the index, which is closed
         # next (a connection closed under a reader crashes the process).
         await anyio.to_thread.run_sync(homophones, search)
