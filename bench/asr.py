@@ -62,16 +62,21 @@ def _voices(tmp: Path) -> list[tuple[str, Callable[[str], bytes], Callable[[], N
     return out
 
 
+def _seed_index(folder: Path) -> tuple[SearchIndex, str]:
+    """The evaluation library's index (in ``folder``) and the app's prompt for it."""
+    library = eval_library()
+    index = SearchIndex(folder)
+    index.sync(library)
+    return index, library_prompt(library)
+
+
 def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> None:
     print("说出问题 (Whisper base; questions said by our voices)")
     model = models.locate("whisper-base")
     if model is None:
         row("voice questions", f"skipped: {models.problem('whisper-base')}")
         return
-    library = eval_library()
-    index = SearchIndex(tmp / "asr-index")
-    index.sync(library)
-    prompt = library_prompt(library)
+    index, prompt = _seed_index(tmp / "asr-index")
     questions = [q for q in load_questions() if q.report == SEED][:QUESTIONS]
     recognizer = Recognizer(model, timeout=300)
     start = time.perf_counter()
@@ -202,10 +207,7 @@ def compare(tmp: Path, row: Callable[[str, str], None], rounds: int = 1) -> None
     if model is None:
         row("decoding options", f"skipped: {models.problem('whisper-base')}")
         return
-    library = eval_library()
-    index = SearchIndex(tmp / "asr-options-index")
-    index.sync(library)
-    prompt = library_prompt(library)
+    index, prompt = _seed_index(tmp / "asr-options-index")
     texts = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS] + list(LONG_QUESTIONS)
     label, speak, close = _voices(tmp)[0]
     try:
