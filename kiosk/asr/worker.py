@@ -11,6 +11,7 @@ The prompt biases Whisper to simplified Chinese and to the words of the reports.
 from __future__ import annotations
 
 import io
+import math
 import multiprocessing
 import threading
 from multiprocessing.connection import Connection
@@ -29,7 +30,17 @@ MAX_SECONDS = 15.0
 #: Whisper encodes a 30 s window whatever the length, so a 2 s question costs about
 #: what a 5 s one does) and a higher error rate (8.1 % against 7.3 % of characters,
 #: 85 % against 88 % answered as if typed). Beam 5 stays.
-DECODING: dict[str, Any] = {"beam_size": 5, "condition_on_previous_text": False}
+#:
+#: ``window`` (ours, not faster-whisper's): the encoder sees the recording and this
+#: many seconds of silence after it, not the 30 s window Whisper pads every input to
+#: (CTranslate2 takes a shorter one). Encoding 30 s took ≈ 1.0 s of the ≈ 2.3 s a 5 s
+#: question took here, whatever its length; 10 s takes ≈ 0.13 s. Less than ≈ 5 s of
+#: silence after the speech makes Whisper drop or repeat words; 8 s recognised as
+#: well as 30 s. ``None``: the full window. Compared in ``python -m bench.asr --options``.
+DECODING: dict[str, Any] = {"beam_size": 5, "condition_on_previous_text": False, "window": 8.0}
+#: Mel frames per second of audio (Whisper's hop of 10 ms) and the longest window.
+_FRAMES_PER_SECOND = 100
+_FULL_WINDOW = 3000
 
 
 class AsrError(Exception):
@@ -44,7 +55,15 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
     """The worker: load once, then transcribe each request until the pipe closes."""
     from faster_whisper import WhisperModel, decode_audio
 
-    model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
+    class Windowed(WhisperModel):
+        """Whisper whose encoder sees ``frames`` of the padded 30 s window."""
+
+        frames = _FULL_WINDOW
+
+        def encode(self, features: Any) -> Any:
+            return super().encode(features[..., : self.frames])
+
+    model = Windowed(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
     conn.send({"ready": True})
     while True:
         try:
@@ -54,17 +73,29 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
         try:
             samples = decode_audio(io.BytesIO(request["audio"]), sampling_rate=16000)
             samples = samples[: int(MAX_SECONDS * 16000)]
+            decoding = dict(request.get("decoding", DECODING))
+            model.frames = window_frames(len(samples) / 16000, decoding.pop("window", None))
             segments, _ = model.transcribe(
                 samples,
                 language="zh",
                 initial_prompt=request["prompt"],
                 vad_filter=True,
-                **request.get("decoding", DECODING),
+                **decoding,
             )
             text = "".join(s.text for s in segments).strip()
             conn.send({"ok": True, "text": text, "seconds": len(samples) / 16000})
         except Exception as exc:  # a broken recording must not end the worker
             conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+
+
+def window_frames(seconds: float, padding: float | None) -> int:
+    """Mel frames the encoder sees for a recording of ``seconds``: the recording and
+    ``padding`` seconds after it (an even count, as Whisper's encoder halves it), or the
+    full 30 s window when ``padding`` is None."""
+    if padding is None:
+        return _FULL_WINDOW
+    frames = math.ceil((seconds + padding) * _FRAMES_PER_SECOND / 2) * 2
+    return max(2, min(_FULL_WINDOW, frames))
 
 
 class Recognizer:
