@@ -25,6 +25,7 @@ from kiosk.config import Settings
 from kiosk.content.library import load_library
 from kiosk.guide import build_prompts
 from kiosk.ime.service import ImeService, load_base
+from kiosk.search.index import SearchIndex
 from kiosk.services import make_speech
 from kiosk.web.app import create_app
 from tests.servers import Server, content_with_fixtures, copy_warm, start_server, stop_server
@@ -135,6 +136,8 @@ _MADE_FROM = (
     "kiosk/ime",
     "kiosk/search/_text.py",
     "kiosk/search/_lexicon.py",
+    "kiosk/search/_rows.py",
+    "kiosk/search/index.py",
     "kiosk/locale",
     "kiosk/guide.py",
     "kiosk/config.py",
@@ -241,8 +244,8 @@ def _make_lexicon(tmp: Path) -> None:
 def audio_cache(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -> Path:
     """A warm cache folder, made once per session: every sentence's audio (WAV and
     MP3, normal speed) of the bundled content and the fixture reports, 语音导览's
-    fixed prompts (default voice: what a kiosk server prebuilds at start-up) and the
-    拼音 lexicons of that content. Audio is keyed by what is spoken and a lexicon by
+    fixed prompts (default voice: what a kiosk server prebuilds at start-up), the
+    拼音 lexicons and the search index of that content. Audio is keyed by what is spoken and a lexicon by
     what it was built from, so tests copy it (``copy_warm``) or share it freely;
     only the speech tests, which are about making audio, start without it."""
     return _made_once(tmp_path_factory, "warm-audio", _make_audio) / "cache"
@@ -268,6 +271,11 @@ def _make_audio(tmp: Path) -> None:
     finally:
         speech.close()
     ImeService(settings.cache_path, frozenset()).ensure(library)  # base (in memory) + reports
+    index = SearchIndex(settings.cache_path)  # a server then starts without tokenising
+    try:
+        index.sync(library)
+    finally:
+        index.close()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -170,12 +171,13 @@ def syllable_table() -> tuple[str, ...]:
 
 
 def base_signature() -> str:
-    """Names the base lexicon: it changes with jieba's dictionary, pypinyin or our code."""
-    import pypinyin
-
+    """Names the base lexicon: it changes with jieba's dictionary, pypinyin or our code.
+    (pypinyin's version from its metadata: importing it loads its phrase tables, ≈ 1 s
+    of a server's start-up.)"""
     with import_jieba().get_dict_file() as f:  # the file, without loading it (seconds)
         stat = Path(f.name).stat()
-    text = f"{VERSION}/{MIN_FREQ}/{pypinyin.__version__}/{stat.st_size}/{stat.st_mtime_ns}"
+    pypinyin = metadata.version("pypinyin")
+    text = f"{VERSION}/{MIN_FREQ}/{pypinyin}/{stat.st_size}/{stat.st_mtime_ns}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
