@@ -294,6 +294,12 @@ def asr_section(tmp: Path) -> None:
     asr.run(tmp, row)
 
 
+def voice_ask_section(tmp: Path) -> None:
+    from bench import voice_ask
+
+    voice_ask.run(tmp, row)
+
+
 def hostile_section(tmp: Path) -> None:
     from bench import hostile
 
@@ -326,6 +332,7 @@ EXTRA_SECTIONS: list[Callable[[Path], None]] = [
     export_section,
     ime_section,
     asr_section,
+    voice_ask_section,
     hostile_section,
     hostile_import_section,
     guide_section,

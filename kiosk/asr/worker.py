@@ -38,6 +38,12 @@ MAX_SECONDS = 15.0
 #: silence after the speech makes Whisper drop or repeat words; 8 s recognised as
 #: well as 30 s. ``None``: the full window. Compared in ``python -m bench.asr --options``.
 DECODING: dict[str, Any] = {"beam_size": 5, "condition_on_previous_text": False, "window": 8.0}
+#: Most tokens Whisper may write per second of recording (and a few more): speech is
+#: ≤ 7 characters a second, ≤ 2 tokens each. Unclear audio made it repeat itself to
+#: its limit of ≈ 370 tokens, then again at each fallback temperature: 30 s and the
+#: worker's timeout for one 6 s question, measured; a bound ends that in ~1 s.
+TOKENS_PER_SECOND = 15
+_TOKENS_MORE = 20
 #: Mel frames per second of audio (Whisper's hop of 10 ms) and the longest window.
 _FRAMES_PER_SECOND = 100
 _FULL_WINDOW = 3000
@@ -74,7 +80,11 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
             samples = decode_audio(io.BytesIO(request["audio"]), sampling_rate=16000)
             samples = samples[: int(MAX_SECONDS * 16000)]
             decoding = dict(request.get("decoding", DECODING))
-            model.frames = window_frames(len(samples) / 16000, decoding.pop("window", None))
+            seconds = len(samples) / 16000
+            model.frames = window_frames(seconds, decoding.pop("window", None))
+            decoding.setdefault(
+                "max_new_tokens", math.ceil(seconds * TOKENS_PER_SECOND) + _TOKENS_MORE
+            )
             segments, _ = model.transcribe(
                 samples,
                 language="zh",
