@@ -59,7 +59,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     from kiosk.prefs import COOKIE
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KIOSK, goto, wait_for
+    from tests.browser.conftest import KIOSK, goto, wait_for, with_microphone
     from tests.servers import start_server, stop_server
 
     print("说出问题 end to end (Chromium, fake microphone, kiosk page)")
@@ -80,16 +80,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
         with sync_playwright() as p:
             for k in range(rounds):
                 for i, (seconds, wav) in enumerate(clips):
-                    browser = p.chromium.launch(
-                        executable_path=CHROMIUM,
-                        headless=True,
-                        args=[
-                            *CHROMIUM_ARGS,
-                            "--use-fake-ui-for-media-stream",
-                            "--use-fake-device-for-media-stream",
-                            f"--use-file-for-fake-audio-capture={wav}",
-                        ],
-                    )
+                    browser = with_microphone(p, wav)
                     try:
                         page = browser.new_context(viewport=KIOSK).new_page()
                         page.context.add_cookies(

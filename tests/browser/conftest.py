@@ -98,6 +98,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     b.close()
 
 
+def with_microphone(playwright: Playwright, wav: Path) -> Browser:
+    """Chromium whose microphone plays ``wav`` (16 kHz mono PCM, in a loop), allowed
+    without asking."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+        ],
+    )
+
+
 def new_page(browser: Browser, viewport: ViewportSize, **options: object) -> Page:
     context = browser.new_context(viewport=viewport, **options)  # type: ignore[arg-type]
     page = context.new_page()

@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     KIOSK,
     Server,
     goto,
     run_axe,
     screenshot,
     wait_for,
+    with_microphone,
 )
 from tests.browser.test_reader import TARGETS_JS
 from tests.unit.asr.test_worker import silence
@@ -33,17 +32,7 @@ def _wav16k(text: str, path: Path) -> Path:
 
 @pytest.fixture
 def microphone(playwright: Playwright, request: pytest.FixtureRequest) -> Iterator[Browser]:
-    wav: Path = request.param
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}",
-        ],
-    )
+    browser = with_microphone(playwright, request.param)
     yield browser
     browser.close()
 
