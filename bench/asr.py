@@ -159,12 +159,16 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "window: 30 s (Whisper's own)": {**DECODING, "window": None},
     "window: question + 5 s": {**DECODING, "window": 5.0},
     "window: question + 3 s": {**DECODING, "window": 3.0},
+    "window: question + 8 s, beam 2": {**DECODING, "beam_size": 2},
+    "window: question + 8 s, beam 3": {**DECODING, "beam_size": 3},
 }
 #: Windows compared here (quiet machine, 26 recordings × 2 rounds; p95 for questions
 #: of ≥ 4 s, CER, answered as if typed): 30 s 1.90 s 7.3 % 88 %; question + 8 s
 #: 1.35 s 6.7 % 85 %; + 5 s 1.29 s 7.0 % 85 %; + 3 s 1.33 s 8.9 % 85 %; + 2 s 1.49 s
 #: 17.0 % 81 %; + 1 s 1.18 s 26.5 % 85 % (a window that ends with the speech makes
-#: Whisper drop or repeat words). + 2 s with beam 1: 0.74 s, 15.6 %, 81 %.
+#: Whisper drop or repeat words). + 2 s with beam 1: 0.74 s, 15.6 %, 81 %. With the
+#: 8 s window (one round, a busier machine; time × the product's): beam 2 ×0.87 7.0 %
+#: 88 %, beam 3 ×0.96 6.7 % 88 %, beam 5 6.7 % 85 %: within the noise, beam 5 stays.
 #: Compared on an earlier run, all with the 30 s window (same machine, shared, 26
 #: recordings × 2 rounds; time relative to beam 5, median of per-recording ratios;
 #: CER; answered as if typed):
