@@ -51,9 +51,9 @@ def _playwright_disabled_features() -> list[str]:
     return []
 
 
-CHROMIUM_ARGS.append(
-    "--disable-features=" + ",".join([*_playwright_disabled_features(), *OMNIBOX_POPUP])
-)
+_PLAYWRIGHT_DISABLED = _playwright_disabled_features()
+if _PLAYWRIGHT_DISABLED:  # else Playwright's own list would be lost: leave it alone
+    CHROMIUM_ARGS.append("--disable-features=" + ",".join([*_PLAYWRIGHT_DISABLED, *OMNIBOX_POPUP]))
 KIOSK: ViewportSize = {"width": 1080, "height": 1920}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
