@@ -23,7 +23,7 @@ from typing import Any
 
 from bench.evaluate import Question, eval_library, load_questions
 from kiosk import models
-from kiosk.asr import Recognizer, echoes_prompt, library_prompt
+from kiosk.asr import Recognizer, library_prompt, no_question
 from kiosk.asr.worker import DECODING
 from kiosk.search import correct_transcript
 from kiosk.search.ask import ask
@@ -122,7 +122,7 @@ def _ask_by_voice(
         audio = speak(question.q)
         t = time.perf_counter()
         heard = recognizer.transcribe(audio, prompt)
-        heard = "" if echoes_prompt(heard, prompt) else heard
+        heard = "" if no_question(heard, prompt) else heard
         times.append(time.perf_counter() - t)
         text = correct_transcript(index, heard) if heard else heard
         typed = ask(index, question.q)

@@ -5,7 +5,13 @@ faster-whisper (:mod:`kiosk.asr.worker`); the model is ``kiosk.models.locate("wh
 (installed by ``kiosk models install whisper-base``). Audio stays in memory: it is never written to disk or logs.
 """
 
-from kiosk.asr.prompt import echoes_prompt, library_prompt, prompt_for
+from kiosk.asr.prompt import (
+    echoes_prompt,
+    library_prompt,
+    no_question,
+    prompt_for,
+    repeats_itself,
+)
 from kiosk.asr.service import AsrService
 from kiosk.asr.worker import AsrError, AsrTimeout, Recognizer
 
@@ -16,5 +22,7 @@ __all__ = [
     "Recognizer",
     "echoes_prompt",
     "library_prompt",
+    "no_question",
     "prompt_for",
+    "repeats_itself",
 ]

@@ -3,6 +3,7 @@ the words of the loaded reports (Whisper reads the prompt as the text before).""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
@@ -44,3 +45,23 @@ def echoes_prompt(text: str, prompt: str) -> bool:
         return False
     match = SequenceMatcher(None, said, given, autojunk=False).find_longest_match()
     return match.size >= min(10, max(4, int(len(said) * 0.8)))
+
+
+#: A transcript of at least this many letters, one of which is this share of it, is
+#: Whisper repeating itself over unclear audio ("金河沙山沙沙沙沙沙沙沙沙沙"), not a question.
+_REPEATS_FROM = 8
+_REPEATED_SHARE = 0.4
+
+
+def repeats_itself(text: str) -> bool:
+    """Whisper looping on audio it cannot make out: one character is most of the text."""
+    said = _plain(text)
+    letters = [c for c in said if not c.isdigit()]  # 10000000元 is a number, not a loop
+    if len(said) < _REPEATS_FROM or not letters:
+        return False
+    return Counter(letters).most_common(1)[0][1] >= _REPEATED_SHARE * len(said)
+
+
+def no_question(text: str, prompt: str) -> bool:
+    """What Whisper wrote is no question: nothing, its prompt, or itself repeated."""
+    return not _plain(text) or echoes_prompt(text, prompt) or repeats_itself(text)

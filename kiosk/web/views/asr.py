@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk import i18n
-from kiosk.asr import AsrError, AsrTimeout, echoes_prompt
+from kiosk.asr import AsrError, AsrTimeout, no_question
 from kiosk.content.library import Library
 from kiosk.search import correct_transcript
 from kiosk.search.index import SearchIndex
@@ -66,7 +66,7 @@ async def asr(request: Request) -> Response:
         return deps.json_error(503, "recognition took too long", {"Retry-After": "2"})
     except AsrError:
         return _not_heard(again)
-    if not any(c.isalnum() for c in text) or echoes_prompt(text, prompt):
+    if no_question(text, prompt):
         return _not_heard(again)
     text = await anyio.to_thread.run_sync(_corrected, found.search, found.library(), text)
     return JSONResponse({"text": text, "heard": True, "message": ""}, headers=NO_STORE)

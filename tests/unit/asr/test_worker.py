@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.evaluate import load_questions
 from kiosk import models
 from kiosk.asr import (
     AsrError,
     AsrTimeout,
     Recognizer,
     echoes_prompt,
+    no_question,
     prompt_for,
+    repeats_itself,
 )
 from kiosk.asr.worker import DECODING, window_frames
 
@@ -96,6 +99,28 @@ def test_an_echo_of_the_prompt_is_no_question() -> None:
     assert not echoes_prompt("政府信息公开花钱了吗?", prompt)
     assert not echoes_prompt("多少", prompt)
     assert not echoes_prompt("", prompt)
+
+
+def test_whisper_repeating_itself_is_no_question() -> None:
+    """What Whisper writes over audio it cannot make out (seen in bench.asr on eSpeak
+    NG's voice and through Chromium's microphone) is 没有听清, not a question."""
+    prompt = prompt_for(["多少", "主动公开"])
+    for looped in (
+        "金河沙山沙沙沙沙沙沙沙沙沙",
+        "f×xxxxxxxxxxxxxxxxxxxxxxxx",
+        "由美、由人、人、人、人、人、人、富翼。",
+    ):
+        assert repeats_itself(looped) and no_question(looped, prompt), looped
+    for asked in (
+        "人人都要交钱吗?",
+        "10000000元是多少?",
+        "2011年到2013年分别是多少?",
+        "主动公开了多少条?",
+        *(q.q for q in load_questions()),
+    ):
+        assert not repeats_itself(asked) and not no_question(asked, prompt), asked
+    assert no_question("", prompt) and no_question("。", prompt)
+    assert no_question("以下是普通话的句子。", prompt)
 
 
 def test_silence_is_no_text(recognizer: Recognizer) -> None:
