@@ -245,9 +245,10 @@ def audio_cache(tmp_path_factory: pytest.TempPathFactory, lexicon_cache: Path) -
     """A warm cache folder, made once per session: every sentence's audio (WAV and
     MP3, normal speed) of the bundled content and the fixture reports, 语音导览's
     fixed prompts (default voice: what a kiosk server prebuilds at start-up), the
-    拼音 lexicons and the search index of that content. Audio is keyed by what is spoken and a lexicon by
-    what it was built from, so tests copy it (``copy_warm``) or share it freely;
-    only the speech tests, which are about making audio, start without it."""
+    拼音 lexicons and the search index of that content. Audio is keyed by what is
+    spoken, a lexicon by what it was built from and an indexed report by its hash, so
+    tests copy it (``copy_warm``) or share it freely; only the speech tests, which are
+    about making audio, start without it."""
     return _made_once(tmp_path_factory, "warm-audio", _make_audio) / "cache"
 
 

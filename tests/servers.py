@@ -26,8 +26,6 @@ from kiosk.search._rows import FILENAME
 ROOT = Path(__file__).resolve().parent.parent
 #: The short-sentence report the reading tests use beside the bundled content.
 FIXTURES = ROOT / "tests" / "browser" / "fixtures"
-#: The search index's file in a cache folder.
-INDEX = FILENAME
 
 
 @dataclass
@@ -63,8 +61,8 @@ def copy_warm(warm: Path, cache: Path) -> None:
     for part in ("audio", "ime"):
         if (warm / part).is_dir() and not (cache / part).exists():
             shutil.copytree(warm / part, cache / part, copy_function=_link_or_copy)
-    if (warm / INDEX).is_file() and not (cache / INDEX).exists():
-        shutil.copy2(warm / INDEX, cache / INDEX)  # SQLite writes into it: a copy
+    if (warm / FILENAME).is_file() and not (cache / FILENAME).exists():
+        shutil.copy2(warm / FILENAME, cache / FILENAME)  # SQLite writes into it: a copy
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -54,7 +54,8 @@ _REPEATED_SHARE = 0.4
 
 
 def repeats_itself(text: str) -> bool:
-    """Whisper looping on audio it cannot make out: one character is most of the text."""
+    """Whisper looping on audio it cannot make out: one character (not a digit) makes
+    up a large share of a long enough text."""
     said = _plain(text)
     letters = [c for c in said if not c.isdigit()]  # 10000000元 is a number, not a loop
     if len(said) < _REPEATS_FROM or not letters:

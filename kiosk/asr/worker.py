@@ -93,7 +93,7 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
                 **decoding,
             )
             text = "".join(s.text for s in segments).strip()
-            conn.send({"ok": True, "text": text, "seconds": len(samples) / 16000})
+            conn.send({"ok": True, "text": text, "seconds": seconds})
         except Exception as exc:  # a broken recording must not end the worker
             conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
 
