@@ -37,6 +37,14 @@ _STOP_AND_WAIT = """async () => {
 }"""
 
 
+#: The last /api/asr request's Server-Timing: stage → milliseconds.
+_SERVER_TIMING = """() => {
+  const entries = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/asr'));
+  const last = entries[entries.length - 1];
+  return last ? Object.fromEntries(last.serverTiming.map(t => [t.name, t.duration])) : {};
+}"""
+
+
 #: Silence after each question in the microphone's file (Chromium plays it in a loop):
 #: the visitor stops talking, then taps.
 _AFTER = 2.0
@@ -76,6 +84,8 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
         close()
     server = start_server(tmp / "server", KIOSK_KIOSK_MODE="1", KIOSK_IDLE_TIMEOUT="600")
     times: list[float] = []
+    server_ms: list[float] = []
+    recognise_ms: list[float] = []
     try:
         with sync_playwright() as p:
             for k in range(rounds):
@@ -97,15 +107,16 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
                             continue  # the worker's start (model load), not a question's
                         if took >= 0:
                             times.append(took / 1000)
+                        stages = page.evaluate(_SERVER_TIMING)
+                        if took >= 0 and stages:
+                            server_ms.append(stages.get("total", 0.0))
+                            recognise_ms.append(stages.get("recognise", 0.0))
                         if verbose:
                             heard = page.input_value("#kiosk-q")
-                            http = page.evaluate(
-                                "performance.getEntriesByType('resource')"
-                                ".filter(e => e.name.includes('/api/asr'))"
-                                ".map(e => [Math.round(e.duration), e.encodedBodySize])"
-                            )
+                            where = ", ".join(f"{k} {v:.0f}" for k, v in stages.items())
                             print(
-                                f"    {took / 1000:.2f} s (HTTP {http}) {LONG_QUESTIONS[i]} → {heard}"
+                                f"    {took / 1000:.2f} s (server ms: {where})"
+                                f" {LONG_QUESTIONS[i]} → {heard}"
                             )
                     finally:
                         browser.close()
@@ -121,6 +132,11 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
         f" {min(lengths):.1f}–{max(lengths):.1f} s)",
         f"{statistics.median(times):.2f} / {p95:.2f} s",
     )
+    if server_ms:
+        row(
+            "  of which on the server, median: all / Whisper (Server-Timing)",
+            f"{statistics.median(server_ms) / 1000:.2f} / {statistics.median(recognise_ms) / 1000:.2f} s",
+        )
 
 
 if __name__ == "__main__":

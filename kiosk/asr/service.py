@@ -7,14 +7,17 @@ called off the event loop), keeps one :class:`Recognizer`, and closes it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 from kiosk import models
 from kiosk.asr.prompt import library_prompt
-from kiosk.asr.worker import Recognizer
+from kiosk.asr.worker import AsrError, Recognizer
 from kiosk.caching import ByteCache
 from kiosk.content.library import Library
+
+log = logging.getLogger("kiosk.asr")
 
 
 class AsrService:
@@ -37,6 +40,21 @@ class AsrService:
                 self._recognizer = Recognizer(model, timeout=self.timeout) if model else None
                 self._looked = True
             return self._recognizer
+
+    def warm(self) -> None:
+        """Start the worker in the background (a page that offers 说出问题 asks for
+        it), so the first question does not wait for the model to load."""
+        recognizer = self.recognizer()
+        if recognizer is None or recognizer.worker_pid is not None:
+            return
+        threading.Thread(target=self._start, args=(recognizer,), daemon=True).start()
+
+    @staticmethod
+    def _start(recognizer: Recognizer) -> None:
+        try:
+            recognizer.start()
+        except AsrError:
+            log.exception("asr: the recogniser did not start; the first question tries again")
 
     def prompt(self, library: Library) -> str:
         """The prompt for ``library``: its reports' most used words (made once per library)."""

@@ -14,6 +14,8 @@ import io
 import math
 import multiprocessing
 import threading
+import time
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -24,12 +26,13 @@ from kiosk.asr.prompt import BASE_PROMPT
 #: Longest recording accepted, in seconds of audio.
 MAX_SECONDS = 15.0
 #: How Whisper decodes (faster-whisper ``transcribe`` options besides the language,
-#: prompt and VAD). ``python -m bench.asr --options`` compared beam 1 and 2, no
-#: timestamps, no temperature fallback and one CPU thread on the same recordings,
-#: interleaved: ×0.93–1.04 the time of beam 5 (within the shared machine's noise;
-#: Whisper encodes a 30 s window whatever the length, so a 2 s question costs about
-#: what a 5 s one does) and a higher error rate (8.1 % against 7.3 % of characters,
-#: 85 % against 88 % answered as if typed). Beam 5 stays.
+#: prompt and VAD), chosen with ``python -m bench.asr --options`` (26 recordings said
+#: by the natural voice, interleaved, 2 rounds; time × beam 5 with timestamps, CER,
+#: answered as if typed): beam 2 without timestamps ×0.84, 7.0 %, 88 %; beam 5 ×1.00,
+#: 6.7 %, 85 % (beam 2 alone ×0.89 and ×0.87 in an earlier run, 7.0 %, 88 %). Whisper
+#: writes ≈ 25 tokens for a 6 s question and the beam's decoder is ≈ 70 % of the time,
+#: so a narrower beam is what shortens it; one of ≈ 330 characters more is misheard.
+#: Beam 1 was 8.1 % (30 s window).
 #:
 #: ``window`` (ours, not faster-whisper's): the encoder sees the recording and this
 #: many seconds of silence after it, not the 30 s window Whisper pads every input to
@@ -37,7 +40,12 @@ MAX_SECONDS = 15.0
 #: question took here, whatever its length; 10 s takes ≈ 0.13 s. Less than ≈ 5 s of
 #: silence after the speech makes Whisper drop or repeat words; 8 s recognised as
 #: well as 30 s. ``None``: the full window. Compared in ``python -m bench.asr --options``.
-DECODING: dict[str, Any] = {"beam_size": 5, "condition_on_previous_text": False, "window": 8.0}
+DECODING: dict[str, Any] = {
+    "beam_size": 2,
+    "without_timestamps": True,
+    "condition_on_previous_text": False,
+    "window": 8.0,
+}
 #: Most tokens Whisper may write per second of recording (and a few more): speech is
 #: ≤ 7 characters a second, ≤ 2 tokens each. Unclear audio made it repeat itself to
 #: its limit of ≈ 370 tokens, then again at each fallback temperature: 30 s and the
@@ -77,8 +85,10 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
         except EOFError:
             return
         try:
+            start = time.perf_counter()
             samples = decode_audio(io.BytesIO(request["audio"]), sampling_rate=16000)
             samples = samples[: int(MAX_SECONDS * 16000)]
+            decoded = time.perf_counter()
             decoding = dict(request.get("decoding", DECODING))
             seconds = len(samples) / 16000
             model.frames = window_frames(seconds, decoding.pop("window", None))
@@ -93,7 +103,11 @@ def _serve(conn: Connection, model_dir: str, threads: int) -> None:
                 **decoding,
             )
             text = "".join(s.text for s in segments).strip()
-            conn.send({"ok": True, "text": text, "seconds": seconds})
+            ms = {
+                "decode": 1000 * (decoded - start),
+                "recognise": 1000 * (time.perf_counter() - decoded),
+            }
+            conn.send({"ok": True, "text": text, "seconds": seconds, "ms": ms})
         except Exception as exc:  # a broken recording must not end the worker
             conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
 
@@ -106,6 +120,15 @@ def window_frames(seconds: float, padding: float | None) -> int:
         return _FULL_WINDOW
     frames = math.ceil((seconds + padding) * _FRAMES_PER_SECOND / 2) * 2
     return max(2, min(_FULL_WINDOW, frames))
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the worker made of a recording, and where the time went (milliseconds:
+    ``wait`` for the worker and the pipe, ``decode`` of the audio, ``recognise``)."""
+
+    text: str
+    ms: dict[str, float] = field(default_factory=dict)
 
 
 class Recognizer:
@@ -162,6 +185,11 @@ class Recognizer:
     def transcribe(self, audio: bytes, prompt: str = BASE_PROMPT) -> str:
         """The text of a recording (WAV, WebM/Opus, …: anything FFmpeg reads); "" when
         nothing was said. Raises :class:`AsrTimeout` or :class:`AsrError`."""
+        return self.hear(audio, prompt).text
+
+    def hear(self, audio: bytes, prompt: str = BASE_PROMPT) -> Heard:
+        """:meth:`transcribe`, with the time each stage took."""
+        start = time.perf_counter()
         with self._lock:
             conn = self._ensure()
             try:
@@ -175,7 +203,9 @@ class Recognizer:
                 raise AsrError("the recogniser stopped") from None
         if not reply.get("ok"):
             raise AsrError(str(reply.get("error", "recognition failed")))
-        return str(reply["text"])
+        ms = dict(reply.get("ms", {}))
+        ms["wait"] = max(0.0, 1000 * (time.perf_counter() - start) - sum(ms.values()))
+        return Heard(str(reply["text"]), ms)
 
     def _stop(self) -> None:
         if self._conn is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -32,6 +33,13 @@ def test_available_when_the_model_is_installed(client: TestClient) -> None:
     r = client.get("/api/asr")
     assert r.json() == {"available": True}
     assert r.headers["cache-control"] == "no-store"
+    # The page asks only where there is a microphone: the model starts loading then,
+    # not at the first question.
+    recognizer = client.app.state.services.asr.recognizer()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while recognizer.worker_pid is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert recognizer.worker_pid is not None
 
 
 def test_nothing_heard(client: TestClient) -> None:
@@ -51,6 +59,10 @@ def test_a_spoken_question_becomes_text(client: TestClient) -> None:
     )
     data = r.json()
     assert data.get("heard") is True, data
+    # where the time went, for the benchmark in the browser (Server-Timing)
+    stages = dict(t.split(";dur=") for t in r.headers["server-timing"].split(", "))
+    assert set(stages) == {"wait", "decode", "recognise", "correct", "total"}
+    assert 0 < float(stages["recognise"]) < float(stages["total"])
     # eSpeak's Mandarin is hard to understand (TECH-NOTES §6): only ask for Chinese text here;
     # the recogniser's accuracy is measured with a natural voice.
     assert any("\u4e00" <= c <= "\u9fff" for c in data["text"])

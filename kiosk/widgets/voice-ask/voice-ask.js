@@ -23,13 +23,14 @@
     var recorder = null;
     var tick = 0;
 
-    fetch(url, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : { available: false }; })
-      .then(function (data) {
-        if (!data.available) return null;
-        return media.enumerateDevices().then(function (devices) {
-          if (devices.some(function (d) { return d.kind === "audioinput"; })) $root.hidden = false;
-        });
+    // A microphone first; then ask the server, which starts loading the recogniser
+    // so that the first question does not wait for it.
+    media.enumerateDevices()
+      .then(function (devices) {
+        if (!devices.some(function (d) { return d.kind === "audioinput"; })) return null;
+        return fetch(url, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { available: false }; })
+          .then(function (data) { if (data.available) $root.hidden = false; });
       })
       .catch(function () { /* no button */ });
 
