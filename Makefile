@@ -51,24 +51,27 @@ models-test: $(VENV)/.installed-test system-test
 run: $(VENV)/.installed system-run models-run
 	$(BIN)/kiosk serve --host $(HOST) --port $(PORT) --content content
 
-# Two pytest-xdist workers, a test file each at a time (a file's server, export or
-# nginx is started once); the browser tests mostly wait on real time (speech, idle
-# timeouts), so two at once use the two cores. (Sharing them out one by one,
+# Three pytest-xdist workers, a test file each at a time (a file's server, export or
+# nginx is started once). The browser tests partly wait on real time (speech, idle
+# timeouts): with two workers the two cores were busy 63 % of the run, and a third
+# worker fills the waits (measured here, back to back: 226 s with two, 205 s with
+# three; an earlier pair 268 s and 226 s). (Sharing tests out one by one,
 # `--dist loadgroup` as `make check` does, ran both workers' browsers at once: 9 min 39 s
 # against 6–7 min, measured here.)
 test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 3 --dist loadfile
 
 # The quick loop while working: no browser, no nginx, no wheel build, no neural
-# model (pytest -m "not browser and not wheel and not neural"), on two workers
-# (pytest-xdist): the machines this runs on have two cores.
+# model (pytest -m "not browser and not wheel and not neural"), on three workers
+# (pytest-xdist) on these two-core machines: the tests' subprocesses and servers
+# leave gaps a third fills (44–45 s against 47–48 s with two, interleaved here).
 check: $(VENV)/.installed-test system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check kiosk tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser and not wheel and not neural" -q -n 2 --dist loadgroup
+	$(BIN)/pytest -m "not browser and not wheel and not neural" -q -n 3 --dist loadgroup
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
