@@ -116,8 +116,14 @@ def test_type_a_question_by_touch_and_get_the_answer(
     page.context.close()
 
 
+#: What the candidate bar shows before it has candidates (its ::before).
+HINT = "getComputedStyle(document.querySelector('.kiosk-js-candidates'), '::before').content"
+
+
 def test_choosing_part_keeps_composing_the_rest(browser: Browser, kiosk: Server) -> None:
     page = open_ask(browser, kiosk)
+    # Before a letter, the bar says what it is for (not an empty band).
+    assert "按字母键输入拼音" in page.evaluate(HINT)
     tap_letters(page, "zhudonggongkai")
     choose(page, "主动")
     assert page.inner_text(".kiosk-js-composition") == "gongkai"
@@ -140,6 +146,7 @@ def test_choosing_part_keeps_composing_the_rest(browser: Browser, kiosk: Server)
     tap_letters(page, "ok")
     assert field(page) == "主动公4？ok"
     assert page.get_attribute(".kiosk-js-mode", "aria-pressed") == "true"
+    assert page.evaluate(HINT) == "none"  # English letters: no pinyin, no hint
     page.click('.kiosk-keyboard__key[data-action="clear"]')
     assert field(page) == ""
     # 收起 hides it; touching the field brings it back.
