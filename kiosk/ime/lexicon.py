@@ -21,7 +21,6 @@ import hashlib
 import math
 import os
 import pickle
-import re
 import tempfile
 from array import array
 from bisect import bisect_left
@@ -33,7 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kiosk.ime.syllables import Syllables
+from kiosk.ime.syllables import HANZI_WORD, Syllables
 from kiosk.search._text import import_jieba, load_jieba
 
 #: Bump when the file layout or the scoring changes: old cache files are ignored.
@@ -49,7 +48,6 @@ _OTHER_READING = 6.0
 #: Longest phrase of report words kept as one entry, in characters.
 _LONGEST_PHRASE = 6
 
-_HANZI = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _KEY_LETTER = str.maketrans({"n": "l", "h": "f"})
 
 
@@ -191,7 +189,7 @@ def _jieba_words() -> Iterator[tuple[str, int]]:
         for raw in f:
             line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             parts = line.split()
-            if len(parts) >= 2 and _HANZI.match(parts[0]) and parts[1].isdigit():
+            if len(parts) >= 2 and HANZI_WORD.match(parts[0]) and parts[1].isdigit():
                 yield parts[0], int(parts[1])
 
 
@@ -274,7 +272,7 @@ def report_words(texts: Iterable[str]) -> Counter[str]:
     for text in texts:
         run: list[str] = []
         for word in [*jieba.lcut(text), ""]:
-            if not (word and _HANZI.match(word)):
+            if not (word and HANZI_WORD.match(word)):
                 run = []
                 continue
             if len(word) >= 2:

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+#: A word of Chinese characters only (CJK Unified Ideographs and Extension A).
+HANZI_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+
 #: Every fuzzy pair, by setting name. Initials first, then finals.
 FUZZY_PAIRS: dict[str, tuple[str, str]] = {
     "z-zh": ("z", "zh"),

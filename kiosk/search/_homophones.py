@@ -30,14 +30,13 @@ see the figures there and in CHANGELOG.md.
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
 import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from kiosk.ime.syllables import FUZZY_PAIRS, normalise, split_initial
+from kiosk.ime.syllables import FUZZY_PAIRS, HANZI_WORD, normalise, split_initial
 from kiosk.search._lexicon import QUESTION_WORDS, SYNONYMS
 from kiosk.search._text import load_jieba, normalize
 from kiosk.search.index import SearchIndex
@@ -51,7 +50,6 @@ COMMON_WORD = 500
 #: A transcript's word is replaced only below this (半节 11, 期中 48; 一件 6,216 and
 #: 十五 2,584 are left as said).
 COMMON_TO_CORRECT = 50
-_HANZI = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _ALL_FUZZY = frozenset(FUZZY_PAIRS)
 _BUILD_LOCK = threading.Lock()
 
@@ -126,7 +124,7 @@ def build(conn: sqlite3.Connection) -> Sounds:
     words: dict[str, list[str]] = {}
     syllables: set[str] = set()
     for (term,) in conn.execute(sql):
-        if len(term) < 2 or not _HANZI.match(term):
+        if len(term) < 2 or not HANZI_WORD.match(term):
             continue
         sylls = _read(term)
         if sylls is None:
@@ -205,7 +203,7 @@ def _unknown(
     word = term.word
     return (
         not term.synonyms
-        and bool(_HANZI.match(word))
+        and bool(HANZI_WORD.match(word))
         and word not in index.places()
         and index.token_frequency(conn, word) == 0
         and load_jieba().dt.FREQ.get(word, 0) < common
@@ -220,7 +218,7 @@ def _joined(table: Sounds, word: str, before: str, after: str, text: str) -> tup
     found: list[str] = []
     for left, right in ((before, word), (word, after)):
         run = left + right
-        if not (left and right and run in text and _HANZI.match(run)):
+        if not (left and right and run in text and HANZI_WORD.match(run)):
             continue
         cut = len(left)
         spans = [(a, len(run)) for a in range(1, cut)] + [(0, b) for b in range(cut + 1, len(run))]
@@ -236,7 +234,7 @@ def correct(index: SearchIndex, text: str) -> str:
     the library's word that sounds the same, when there is exactly one (市长信象 →
     市长信箱, 半节率 → 办结率, 首费 → 收费); near homophones are left as heard."""
     words = load_jieba().lcut(text)
-    if not any(_HANZI.match(w) and len(w) > 1 for w in words):
+    if not any(HANZI_WORD.match(w) and len(w) > 1 for w in words):
         return text
     table: Sounds | None = None
     out = list(words)
