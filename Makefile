@@ -55,9 +55,9 @@ run: $(VENV)/.installed system-run models-run
 # nginx is started once). The browser tests partly wait on real time (speech, idle
 # timeouts): with two workers the two cores were busy 63 % of the run, and a third
 # worker fills the waits (measured here, back to back: 226 s with two, 205 s with
-# three; an earlier pair 268 s and 226 s). (Sharing tests out one by one,
-# `--dist loadgroup` as `make check` does, ran both workers' browsers at once: 9 min 39 s
-# against 6–7 min, measured here.)
+# three; an earlier pair 268 s and 226 s). `--dist loadgroup` (tests shared out one
+# by one, as `make check` does) is not used here: it ran the workers' browsers at once,
+# 9 min 39 s against 6–7 min with two workers, measured here in an earlier round.
 test: $(VENV)/.installed-test system-test models-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -161,7 +161,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "beam 5, with timestamps": {**DECODING, "beam_size": 5, "without_timestamps": False},
     "beam 1": {**DECODING, "beam_size": 1},
 }
-#: Windows compared here (quiet machine, 26 recordings × 2 rounds; p95 for questions
+#: Windows compared here, with beam 5 and timestamps (quiet machine, 26 recordings × 2 rounds; p95 for questions
 #: of ≥ 4 s, CER, answered as if typed): 30 s 1.90 s 7.3 % 88 %; question + 8 s
 #: 1.35 s 6.7 % 85 %; + 5 s 1.29 s 7.0 % 85 %; + 3 s 1.33 s 8.9 % 85 %; + 2 s 1.49 s
 #: 17.0 % 81 %; + 1 s 1.18 s 26.5 % 85 % (a window that ends with the speech makes
@@ -178,6 +178,12 @@ OPTIONS: dict[str, dict[str, Any]] = {
 #: ×0.94 7.8 % 85 %, beam 5 without timestamps ×0.98 7.5 % 85 %, beam 1 on one CPU
 #: thread ×0.96 8.1 % 85 %; beam 5 itself 7.3 %, 88 %. A second run: no temperature
 #: fallback ×0.98 (beam 5) and ×1.04 (beam 1), the same accuracy as without it.
+
+
+def spoken_questions() -> list[str]:
+    """The seed report's evaluation questions (those :func:`run` asks) and the long ones."""
+    seed = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS]
+    return [*seed, *LONG_QUESTIONS]
 
 
 def _seconds(audio: bytes) -> float:
@@ -215,7 +221,7 @@ def compare(tmp: Path, row: Callable[[str, str], None], rounds: int = 1) -> None
         row("decoding options", f"skipped: {models.problem('whisper-base')}")
         return
     index, prompt = _seed_index(tmp / "asr-options-index")
-    texts = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS] + list(LONG_QUESTIONS)
+    texts = spoken_questions()
     label, speak, close = _voices(tmp)[0]
     try:
         audio = [speak(t) for t in texts]

@@ -23,7 +23,7 @@ import wave
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.asr import LONG_QUESTIONS, _p95, _voices
+from bench.asr import _p95, _voices, spoken_questions
 from kiosk import models
 
 Row = Callable[[str, str], None]
@@ -74,15 +74,6 @@ _ANSWER = """() => {
 }"""
 
 
-def _questions() -> list[str]:
-    """The seed report's evaluation questions (as in :mod:`bench.asr`) and the long ones."""
-    from bench.asr import QUESTIONS, SEED
-    from bench.evaluate import load_questions
-
-    seed = [q.q for q in load_questions() if q.report == SEED][:QUESTIONS]
-    return [*seed, *LONG_QUESTIONS]
-
-
 def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
     from urllib.parse import quote
 
@@ -103,7 +94,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
     if models.locate("whisper-base") is None:
         row("voice question, tap to text", f"skipped: {models.problem('whisper-base')}")
         return
-    questions = _questions()
+    questions = spoken_questions()
     label, speak, close = _voices(tmp)[0]
     try:
         clips = [
@@ -176,10 +167,11 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
                 f"voice question, tap to text, p50 / p95 ({label}, {name}, {len(chosen)})",
                 f"{statistics.median(chosen):.2f} / {_p95(chosen):.2f} s",
             )
-    row(
-        "  of which on the server, median: all / Whisper (Server-Timing)",
-        f"{statistics.median(server_ms) / 1000:.2f} / {statistics.median(recognise_ms) / 1000:.2f} s",
-    )
+    if server_ms:
+        row(
+            "  of which on the server, median: all / Whisper (Server-Timing)",
+            f"{statistics.median(server_ms) / 1000:.2f} / {statistics.median(recognise_ms) / 1000:.2f} s",
+        )
     row(
         f"voice questions answered as if typed, in Chromium ({label}, {len(questions)})",
         f"{same / len(questions):.0%}",

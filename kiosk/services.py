@@ -112,7 +112,8 @@ class Services:
     search: SearchIndex
     #: 拼音 candidates for the on-screen keyboard (/api/ime).
     ime: ImeService
-    #: 说出问题: Whisper base in a worker process, started by the first question (/api/asr).
+    #: 说出问题: Whisper base in a worker process, started by the first question (/api/asr)
+    #: or, on a kiosk, when a page finds a microphone.
     asr: AsrService
     limiters: Limiters
     caches: Caches
@@ -194,7 +195,7 @@ def build_services(
         speech=make_speech(settings),
         search=SearchIndex(settings.cache_path),
         ime=ImeService(settings.cache_path, _fuzzy(settings)),
-        asr=AsrService(Path(settings.models_dir), settings.asr_timeout),
+        asr=AsrService(Path(settings.models_dir), settings.asr_timeout, settings.kiosk_mode),
         limiters=limiters,
         caches=caches,
         templates=templates,

@@ -8,32 +8,41 @@ called off the event loop), keeps one :class:`Recognizer`, and closes it.
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from pathlib import Path
 
 from kiosk import models
 from kiosk.asr.prompt import library_prompt
-from kiosk.asr.worker import AsrError, Recognizer
+from kiosk.asr.worker import Recognizer
 from kiosk.caching import ByteCache
 from kiosk.content.library import Library
 
 log = logging.getLogger("kiosk.asr")
+#: Seconds after a failed start before :meth:`AsrService.warm` tries again.
+RETRY_AFTER = 300.0
 
 
 class AsrService:
     """Whisper base for 说出问题, or nothing when the model is not installed."""
 
-    def __init__(self, models_dir: Path, timeout: float) -> None:
+    def __init__(self, models_dir: Path, timeout: float, warm: bool = False) -> None:
         self.models_dir = models_dir
         self.timeout = timeout
+        #: Whether :meth:`warm` starts the worker (a kiosk: one visitor, one worker process).
+        self.warms = warm
         self._lock = threading.Lock()
         self._looked = False
         self._recognizer: Recognizer | None = None
+        self._warming = False
+        self._failed_at = -math.inf
         self._prompts: ByteCache[str] = ByteCache(64 * 1024, name="asr-prompts")
 
     def recognizer(self) -> Recognizer | None:
-        """The recogniser (its worker starts with the first question), or None when
-        the model is not installed. Blocking the first time: call it in a thread."""
+        """The recogniser (its worker starts with :meth:`warm` or the first question),
+        or None when the model is not installed. Blocking the first time: call it in a
+        thread."""
         with self._lock:
             if not self._looked:
                 model = models.locate("whisper-base", self.models_dir)
@@ -42,19 +51,37 @@ class AsrService:
             return self._recognizer
 
     def warm(self) -> None:
-        """Start the worker in the background (a page that offers 说出问题 asks for
-        it), so the first question does not wait for the model to load."""
+        """On a kiosk, start the worker in the background when a page that offers
+        说出问题 finds a microphone, so the first question does not wait for the model
+        to load. Once at a time; after a failed start, not again for
+        :data:`RETRY_AFTER` seconds (the first question still tries)."""
         recognizer = self.recognizer()
-        if recognizer is None or recognizer.worker_pid is not None:
+        if recognizer is None or not self.warms:
             return
+        with self._lock:
+            if (
+                self._warming
+                or recognizer.running
+                or time.monotonic() - self._failed_at < RETRY_AFTER
+            ):
+                return
+            self._warming = True
         threading.Thread(target=self._start, args=(recognizer,), daemon=True).start()
 
-    @staticmethod
-    def _start(recognizer: Recognizer) -> None:
+    def _start(self, recognizer: Recognizer) -> None:
         try:
             recognizer.start()
-        except AsrError:
-            log.exception("asr: the recogniser did not start; the first question tries again")
+        except Exception as exc:  # a thread's error would bypass the log
+            with self._lock:
+                self._failed_at = time.monotonic()
+            if recognizer.closed:  # shutting down while it loaded
+                return
+            log.warning(
+                "asr: the recogniser did not start (%s); the first question tries again", exc
+            )
+        finally:
+            with self._lock:
+                self._warming = False
 
     def prompt(self, library: Library) -> str:
         """The prompt for ``library``: its reports' most used words (made once per library)."""

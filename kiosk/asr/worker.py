@@ -27,9 +27,10 @@ from kiosk.asr.prompt import BASE_PROMPT
 MAX_SECONDS = 15.0
 #: How Whisper decodes (faster-whisper ``transcribe`` options besides the language,
 #: prompt and VAD), chosen with ``python -m bench.asr --options`` (26 recordings said
-#: by the natural voice, interleaved, 2 rounds; time × beam 5 with timestamps, CER,
-#: answered as if typed): beam 2 without timestamps ×0.84, 7.0 %, 88 %; beam 5 ×1.00,
-#: 6.7 %, 85 % (beam 2 alone ×0.89 and ×0.87 in an earlier run, 7.0 %, 88 %). Whisper
+#: by the natural voice, interleaved, 2 rounds; time relative to beam 5 with timestamps,
+#: the product's before (the bench now reports relative to this one), CER, answered as
+#: if typed): beam 2 without timestamps ×0.84, 7.0 %, 88 %; beam 5 ×1.00, 6.7 %, 85 %
+#: (beam 2 alone ×0.89 and ×0.87 in an earlier run, 7.0 %, 88 %). Whisper
 #: writes ≈ 25 tokens for a 6 s question and the beam's decoder is ≈ 70 % of the time,
 #: so a narrower beam is what shortens it; one of ≈ 330 characters more is misheard.
 #: Beam 1 was 8.1 % (30 s window).
@@ -150,10 +151,21 @@ class Recognizer:
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        self._closed = False
 
     @property
     def worker_pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def running(self) -> bool:
+        """Whether a worker process is alive (loading or loaded)."""
+        process = self._process
+        return process is not None and process.is_alive()
 
     def start(self) -> None:
         """Start the worker and wait until the model is loaded (once)."""
@@ -164,6 +176,8 @@ class Recognizer:
         if self._conn is not None and self._process is not None and self._process.is_alive():
             return self._conn
         self._stop()
+        if self._closed:
+            raise AsrError("the recogniser was closed")
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
         process = ctx.Process(
@@ -172,12 +186,14 @@ class Recognizer:
         process.start()
         child.close()
         self._process, self._conn = process, parent
-        if not parent.poll(self.start_timeout):
-            self._stop()
-            raise AsrError("the recogniser did not start in time")
+        deadline = time.monotonic() + self.start_timeout
+        while not parent.poll(0.5):  # the model loads; close() may come meanwhile
+            if self._closed or time.monotonic() > deadline:
+                self._stop()
+                raise AsrError("closed" if self._closed else "the recogniser did not start in time")
         try:
             parent.recv()
-        except EOFError:
+        except (EOFError, OSError):
             self._stop()
             raise AsrError("the recogniser could not load its model") from None
         return parent
@@ -216,5 +232,10 @@ class Recognizer:
         self._process, self._conn = None, None
 
     def close(self) -> None:
+        """Stop the worker for good, without waiting for a model that is loading."""
+        self._closed = True
+        process = self._process
+        if process is not None:
+            process.kill()  # a start waiting for it sees the pipe close and gives up
         with self._lock:
             self._stop()

@@ -70,7 +70,7 @@ def test_say_a_question(microphone: Browser, kiosk_server: Server) -> None:
     assert run_axe(page, ".kiosk-voice") == []
     assert page.evaluate(TARGETS_JS, 60) == []
     _record(page, 3, sound=True)
-    # Recognition runs on the server (the worker starts with the first question).
+    # Recognition runs on the server (on a kiosk the worker starts when the page finds the microphone).
     wait_for(page, "document.getElementById('kiosk-q').value.length > 0", timeout=180)
     text = page.input_value("#kiosk-q")
     assert any("\u4e00" <= c <= "\u9fff" for c in text)

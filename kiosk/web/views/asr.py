@@ -1,8 +1,10 @@
 """``/api/asr``: 说出问题 — a recorded question, transcribed offline (see :mod:`kiosk.asr`).
 
-``GET`` says whether the recogniser is available (the page shows its button only
-then); ``POST`` takes the recording (≤ 15 s, WebM/Opus or WAV, in the body) and
-returns its text, within the client's ``expensive`` budget, with a word the
+``GET`` says whether the recogniser is available (the page asks once it has found a
+microphone, and shows its button only then; on a kiosk this also starts loading the
+model); ``POST`` takes the recording (≤ 15 s, WebM/Opus or WAV, in the body) and
+returns its text, with where the time went in a ``Server-Timing`` header, within the
+client's ``expensive`` budget, with a word the
 reports do not have replaced by the one report word that sounds the same
 (市长信象 → 市长信箱; :func:`kiosk.search.correct_transcript`). The audio is held in
 memory only and never logged.
@@ -57,7 +59,7 @@ def _not_heard(message: str, ms: dict[str, float] | None = None) -> Response:
 async def asr(request: Request) -> Response:
     found = deps.services(request)
     rec = await anyio.to_thread.run_sync(found.asr.recognizer)
-    if request.method == "GET":  # a page offering 说出问题: have the model ready
+    if request.method == "GET":  # a page offering 说出问题: on a kiosk, load the model
         await anyio.to_thread.run_sync(found.asr.warm)
         return JSONResponse({"available": rec is not None}, headers=NO_STORE)
     if rec is None:
@@ -80,7 +82,7 @@ async def asr(request: Request) -> Response:
     except AsrError:
         return _not_heard(again)
     if no_question(heard.text, prompt):
-        return _not_heard(again, heard.ms)
+        return _not_heard(again, {**heard.ms, "total": 1000 * (time.perf_counter() - began)})
     start = time.perf_counter()
     text = await anyio.to_thread.run_sync(_corrected, found.search, found.library(), heard.text)
     now = time.perf_counter()

@@ -17,7 +17,7 @@
     var max = Number($root.getAttribute("data-max") || 15);
     var label = function (/** @type {string} */ name) { return $root.getAttribute("data-label-" + name) || ""; };
     var media = navigator.mediaDevices;
-    if (!$field || !media || !media.getUserMedia || !window.MediaRecorder) return;
+    if (!$field || !media || !media.getUserMedia || !media.enumerateDevices || !window.MediaRecorder) return;
     var $input = $field;
     /** @type {MediaRecorder|null} */
     var recorder = null;
