@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     KIOSK,
     Server,
     goto,
+    new_page,
     run_axe,
     screenshot,
     wait_for,
@@ -99,4 +100,19 @@ def test_nothing_heard_is_said_and_written(microphone: Browser, kiosk_server: Se
     assert page.input_value("#kiosk-q") == ""
     page.wait_for_timeout(500)
     assert any("没有听清" in body for body in spoken)
+    page.context.close()
+
+
+def test_without_a_microphone_no_button_and_no_model(
+    browser: Browser, kiosk_server: Server
+) -> None:
+    """The page asks the server only once it has found a microphone: a kiosk without
+    one neither shows 说出问题 nor makes the server load the recogniser."""
+    page = new_page(browser, KIOSK)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/asr" in r.url else None)
+    goto(page, kiosk_server.url + "/ask")
+    page.wait_for_timeout(500)  # the module's device check has settled
+    assert page.locator(".kiosk-voice").is_hidden()
+    assert asked == []
     page.context.close()
