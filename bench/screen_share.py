@@ -141,16 +141,15 @@ def run(tmp: Path, row: Callable[[str, str], None]) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
         KIOSK,
         PHONE,
+        launch,
         start_server,
         stop_server,
     )
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(p)
         for layout, viewport, env in (
             ("kiosk", KIOSK, {"KIOSK_KIOSK_MODE": "1", "KIOSK_IDLE_TIMEOUT": "600"}),
             ("phone", PHONE, {}),

@@ -80,14 +80,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     from kiosk.prefs import COOKIE
-    from tests.browser.conftest import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        KIOSK,
-        goto,
-        wait_for,
-        with_microphone,
-    )
+    from tests.browser.conftest import KIOSK, goto, launch, wait_for, with_microphone
     from tests.servers import start_server, stop_server
 
     print("说出问题 end to end (Chromium, fake microphone, kiosk page)")
@@ -111,7 +104,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
     same = 0
     try:
         with sync_playwright() as p:
-            plain = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            plain = launch(p)
             page = plain.new_context(viewport=KIOSK).new_page()
             page.context.add_cookies(cookie)  # type: ignore[arg-type]
             typed = []
@@ -145,7 +138,7 @@ def run(tmp: Path, row: Row, rounds: int = 1, verbose: bool = False) -> None:
                                 server_ms.append(stages.get("total", 0.0))
                                 recognise_ms.append(stages.get("recognise", 0.0))
                         if verbose:
-                            where = ", ".join(f"{k} {v:.0f}" for k, v in stages.items())
+                            where = ", ".join(f"{name} {ms:.0f}" for name, ms in stages.items())
                             print(
                                 f"    {'✓' if answered else '✗'} {took / 1000:.2f} s"
                                 f" ({seconds:.1f} s; server ms: {where})"

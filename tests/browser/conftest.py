@@ -93,23 +93,26 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
-    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    b = launch(playwright)
     yield b
     b.close()
+
+
+def launch(playwright: Playwright, *extra: str) -> Browser:
+    """The system Chromium, headless, with :data:`CHROMIUM_ARGS` and ``extra``."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra]
+    )
 
 
 def with_microphone(playwright: Playwright, wav: Path) -> Browser:
     """Chromium whose microphone plays ``wav`` (16 kHz mono PCM, in a loop), allowed
     without asking."""
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}",
-        ],
+    return launch(
+        playwright,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
     )
 
 

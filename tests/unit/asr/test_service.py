@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.asr import AsrService, Recognizer
+from tests.unit.speech.test_engine import _gone
 
 # Whisper's worker loads the real model: make test runs these, make check does not.
 pytestmark = pytest.mark.neural
@@ -23,14 +23,6 @@ def _until(condition: object, seconds: float = 60) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return not Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
 
 
 def test_a_kiosk_loads_the_model_ahead_once() -> None:
@@ -69,6 +61,6 @@ def test_closing_while_the_model_loads_leaves_no_worker() -> None:
     assert pid is not None
     service.close()  # does not wait for the load to finish
     assert not recognizer.running
-    assert _until(lambda: not _alive(pid), 10)
+    assert _until(lambda: _gone(pid), 10)
     service.warm()  # closed: nothing starts again
     assert not recognizer.running
