@@ -96,10 +96,9 @@ def run(tmp: Path, row: Callable[[str, str], None], verbose: bool = False) -> No
                 f"voice questions answered as if typed / exact as heard / as shown ({n}, {label})",
                 f"{same / n:.0%} / {exact / n:.0%} / {shown / n:.0%}",
             )
-            p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
             row(
                 f"recognition time per question, p50 / p95 ({label})",
-                f"{statistics.median(times):.1f} / {p95:.1f} s",
+                f"{statistics.median(times):.1f} / {_p95(times):.1f} s",
             )
     finally:
         recognizer.close()
