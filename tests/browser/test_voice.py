@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +46,14 @@ def _files(tmp: Path) -> dict[str, Path]:
     return {"question": _wav16k("主动公开了多少条", tmp / "question.wav"), "silence": quiet}
 
 
-FILES = _files(Path(__file__).resolve().parents[2] / "test-output" / "voice-wavs")
+# Made at collection, which every pytest-xdist worker does: a folder per worker, so
+# that workers never write the same file at once (sox read a half-written one).
+FILES = _files(
+    Path(__file__).resolve().parents[2]
+    / "test-output"
+    / "voice-wavs"
+    / os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 
 
 def _record(page, seconds: int, sound: bool) -> None:  # type: ignore[no-untyped-def]
